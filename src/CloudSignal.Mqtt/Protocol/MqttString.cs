@@ -1,0 +1,109 @@
+using System.Buffers;
+using System.Text;
+
+namespace CloudSignal.Mqtt.Protocol;
+
+/// <summary>
+/// An MQTT UTF-8 string field (5.0 §1.5.4). Either a .NET string given by the application
+/// (encoded straight into the output buffer), or validated UTF-8 bytes sliced from a decoded
+/// packet (no copy; a <see cref="string"/> is made only by <see cref="ToString"/>).
+/// Equality compares the characters, whichever form each side has.
+/// </summary>
+internal readonly struct MqttString : IEquatable<MqttString>
+{
+    private readonly string? _text;
+    private readonly ReadOnlySequence<byte> _utf8;
+
+    // UTF-8 length of the content, or -1 when _text holds U+0000 or a lone surrogate.
+    private readonly int _byteCount;
+
+    public MqttString(string text)
+    {
+        _text = text;
+        _utf8 = default;
+        _byteCount = Utf8Validation.GetByteCount(text);
+    }
+
+    /// <summary>Wraps bytes already checked by <see cref="Utf8Validation"/>.</summary>
+    private MqttString(ReadOnlySequence<byte> validatedUtf8)
+    {
+        _text = null;
+        _utf8 = validatedUtf8;
+        _byteCount = (int)validatedUtf8.Length;
+    }
+
+    public static MqttString Empty => default;
+
+    /// <summary>Length in UTF-8 bytes; -1 when the text cannot be sent (U+0000 or a lone surrogate).</summary>
+    public int ByteCount => _byteCount;
+
+    public bool IsEmpty => _byteCount == 0;
+
+    /// <summary>True when this string is a slice of a decoded packet rather than a .NET string.</summary>
+    public bool IsSlice => _text is null;
+
+    /// <summary>The bytes, for a slice. A text-backed string is encoded (and so allocates).</summary>
+    public ReadOnlySequence<byte> Utf8 => _text is null ? _utf8 : new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(_text));
+
+    public static implicit operator MqttString(string text) => new(text);
+
+    internal static MqttString FromValidatedUtf8(in ReadOnlySequence<byte> utf8) => new(utf8);
+
+    /// <summary>Encodes into <paramref name="destination"/>, which holds at least <see cref="ByteCount"/> bytes.</summary>
+    public void CopyTo(Span<byte> destination)
+    {
+        if (_text is not null)
+        {
+            Encoding.UTF8.GetBytes(_text, destination);
+        }
+        else
+        {
+            _utf8.CopyTo(destination);
+        }
+    }
+
+    /// <summary>True when the string holds any of the two ASCII characters (e.g. the wildcards '+' and '#').</summary>
+    public bool ContainsAny(char a, char b)
+    {
+        if (_text is not null)
+        {
+            return _text.AsSpan().IndexOfAny(a, b) >= 0;
+        }
+
+        foreach (ReadOnlyMemory<byte> segment in _utf8)
+        {
+            if (segment.Span.IndexOfAny((byte)a, (byte)b) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public override string ToString() =>
+        _text ?? (_utf8.IsEmpty ? string.Empty : Encoding.UTF8.GetString(_utf8));
+
+    public bool Equals(MqttString other)
+    {
+        if (_byteCount != other._byteCount)
+        {
+            return false;
+        }
+
+        if (_text is not null && other._text is not null)
+        {
+            return string.Equals(_text, other._text, StringComparison.Ordinal);
+        }
+
+        return SequenceComparer.Equal(Utf8, other.Utf8);
+    }
+
+    public override bool Equals(object? obj) => obj is MqttString other && Equals(other);
+
+    public override int GetHashCode() => _byteCount;
+
+    public static bool operator ==(MqttString left, MqttString right) => left.Equals(right);
+
+    public static bool operator !=(MqttString left, MqttString right) => !left.Equals(right);
+}

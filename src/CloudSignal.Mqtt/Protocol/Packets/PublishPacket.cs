@@ -1,0 +1,133 @@
+namespace CloudSignal.Mqtt.Protocol;
+
+/// <summary>
+/// PUBLISH (5.0 §3.3, 3.1.1 §3.3): an application message. Decoded topic, properties and
+/// payload are slices of the input, so decoding allocates nothing.
+/// </summary>
+/// <remarks>
+/// <code>
+/// byte 1        0011 DUP QoS QoS RETAIN
+/// Remaining Length (VBI)
+/// Topic Name    UTF-8 string
+/// Packet Id     two bytes, only when QoS &gt; 0
+/// Properties    VBI length + properties (5.0 only)
+/// Payload       the rest
+/// </code>
+/// </remarks>
+internal readonly record struct PublishPacket : IMqttPacket
+{
+    public PacketType Type => PacketType.Publish;
+
+    public bool Dup { get; init; }
+
+    public MqttQos Qos { get; init; }
+
+    public bool Retain { get; init; }
+
+    public MqttString TopicName { get; init; }
+
+    /// <summary>Non-zero when <see cref="Qos"/> &gt; 0; absent from the wire at QoS 0.</summary>
+    public ushort PacketIdentifier { get; init; }
+
+    public PublishProperties Properties { get; init; }
+
+    public MqttBinary Payload { get; init; }
+
+    public byte FixedHeaderFlags => (byte)((Dup ? 0x08 : 0) | ((int)Qos << 1) | (Retain ? 0x01 : 0));
+
+    public int GetRemainingLength(MqttProtocolVersion version)
+    {
+        if ((uint)Qos > 2)
+        {
+            // [MQTT-3.3.1-4]
+            ThrowHelper.Invalid(MqttReasonCode.MalformedPacket, "QoS", $"{(int)Qos} is not a QoS level");
+        }
+
+        if (Dup && Qos == MqttQos.AtMostOnce)
+        {
+            // [MQTT-3.3.1-2]
+            ThrowHelper.Invalid(MqttReasonCode.MalformedPacket, "DUP", "DUP must be 0 on a QoS 0 PUBLISH");
+        }
+
+        if (Qos != MqttQos.AtMostOnce && PacketIdentifier == 0)
+        {
+            // [MQTT-2.2.1-3] (5.0), [MQTT-2.3.1-1] (3.1.1)
+            ThrowHelper.Invalid(MqttReasonCode.ProtocolError, "Packet Identifier", "QoS 1 and 2 need a non-zero packet identifier");
+        }
+
+        bool v5 = version == MqttProtocolVersion.V500;
+        int length = 2 + FieldSize.TopicName(TopicName, "Topic Name", mayBeEmpty: v5 && Properties.TopicAlias.HasValue);
+        if (Qos != MqttQos.AtMostOnce)
+        {
+            length += 2;
+        }
+
+        if (v5)
+        {
+            length += PropertyWriter.SizeWithLength(Properties.GetLength());
+        }
+        else if (Properties != default)
+        {
+            ThrowHelper.Invalid(MqttReasonCode.ProtocolError, "Properties", "PUBLISH properties need MQTT 5.0");
+        }
+
+        return length + Payload.Length;
+    }
+
+    public void WriteBody(ref MqttWriter writer, MqttProtocolVersion version)
+    {
+        writer.WriteString(TopicName);
+        if (Qos != MqttQos.AtMostOnce)
+        {
+            writer.WriteUInt16(PacketIdentifier);
+        }
+
+        if (version == MqttProtocolVersion.V500)
+        {
+            Properties.Write(ref writer, Properties.GetLength());
+        }
+
+        writer.WriteBytes(Payload.Bytes);
+    }
+
+    public static PublishPacket Read(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version)
+    {
+        long topicOffset = reader.Offset;
+        MqttString topic = reader.ReadString("Topic Name");
+        ushort packetIdentifier = 0;
+        if (header.Qos != MqttQos.AtMostOnce)
+        {
+            long offset = reader.Offset;
+            packetIdentifier = reader.ReadUInt16("Packet Identifier");
+            if (packetIdentifier == 0)
+            {
+                // [MQTT-2.2.1-3] (5.0), [MQTT-2.3.1-1] (3.1.1)
+                ThrowHelper.ProtocolError("Packet Identifier", offset, "QoS 1 and 2 need a non-zero packet identifier");
+            }
+        }
+
+        PublishProperties properties = version == MqttProtocolVersion.V500 ? PublishProperties.Read(ref reader) : default;
+        if (topic.IsEmpty && properties.TopicAlias is null)
+        {
+            // 5.0 §3.3.2.3.4: an empty topic needs a Topic Alias; 3.1.1 [MQTT-4.7.3-1]: 1+ characters.
+            ThrowHelper.ProtocolError("Topic Name", topicOffset, "topic name is empty and no topic alias is set");
+        }
+
+        if (topic.ContainsAny('+', '#'))
+        {
+            // [MQTT-3.3.2-2]
+            ThrowHelper.Throw(MqttReasonCode.TopicNameInvalid, "Topic Name", topicOffset, "topic name contains a wildcard ('+' or '#')");
+        }
+
+        return new PublishPacket
+        {
+            Dup = header.Dup,
+            Qos = header.Qos,
+            Retain = header.Retain,
+            TopicName = topic,
+            PacketIdentifier = packetIdentifier,
+            Properties = properties,
+            Payload = new MqttBinary(reader.ReadToEnd()),
+        };
+    }
+}
