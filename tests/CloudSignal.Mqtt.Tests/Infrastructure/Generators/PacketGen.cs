@@ -1,0 +1,27 @@
+using CloudSignal.Mqtt.Protocol;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace CloudSignal.Mqtt.Tests.Infrastructure.Generators;
+
+internal static partial class PacketGen
+{
+    /// <summary>Any control packet valid for <paramref name="version"/>, boxed.</summary>
+    public static Gen<IMqttPacket> Any(MqttProtocolVersion version)
+    {
+        var all = new List<Gen<IMqttPacket>>
+        {
+            Publish(version).Select(Box),
+            PubAck(version).Select(Box),
+            PubRec(version).Select(Box),
+            PubRel(version).Select(Box),
+            PubComp(version).Select(Box),
+            PingReq.Select(Box),
+            PingResp.Select(Box),
+        };
+        return Gen.OneOf(all);
+    }
+
+    private static IMqttPacket Box<TPacket>(TPacket packet)
+        where TPacket : IMqttPacket => packet;
+}
