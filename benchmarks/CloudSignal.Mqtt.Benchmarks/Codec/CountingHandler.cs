@@ -11,7 +11,7 @@ internal struct CountingHandler : IPacketHandler
 {
     public long Value;
 
-    public void OnConnect(in ConnectPacket packet) => Value++;
+    public void OnConnect(in ConnectPacket packet) => Value += packet.KeepAlive;
 
     public void OnConnAck(in ConnAckPacket packet) => Value++;
 
@@ -25,7 +25,7 @@ internal struct CountingHandler : IPacketHandler
 
     public void OnPubComp(in PubCompPacket packet) => Value += packet.PacketIdentifier;
 
-    public void OnSubscribe(in SubscribePacket packet) => Value++;
+    public void OnSubscribe(in SubscribePacket packet) => Value += packet.Subscriptions.Count;
 
     public void OnSubAck(in SubAckPacket packet) => Value++;
 
