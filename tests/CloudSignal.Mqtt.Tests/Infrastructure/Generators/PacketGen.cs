@@ -18,7 +18,19 @@ internal static partial class PacketGen
             PubComp(version).Select(Box),
             PingReq.Select(Box),
             PingResp.Select(Box),
+            Connect(version).Select(Box),
+            ConnAck(version).Select(Box),
+            Subscribe(version).Select(Box),
+            SubAck(version).Select(Box),
+            Unsubscribe(version).Select(Box),
+            UnsubAck(version).Select(Box),
+            Disconnect(version).Select(Box),
         };
+        if (version == MqttProtocolVersion.V500)
+        {
+            all.Add(Auth.Select(Box)); // AUTH exists only in 5.0
+        }
+
         return Gen.OneOf(all);
     }
 
