@@ -54,4 +54,52 @@ public class PublishVectors
         };
         Codec.AssertGolden(packet, MqttProtocolVersion.V500, wire);
     }
+
+    [Fact] // 3.1.1 §3.3.1.2 QoS 2, §3.3.2.2 packet identifier
+    public void QoS2_V311_CarriesPacketIdentifier()
+    {
+        byte[] wire =
+        [
+            0x34,                   // PUBLISH, QoS 2
+            0x07,                   // Remaining Length 7
+            0x00, 0x01, 0x74,       // Topic Name "t"
+            0x00, 0x02,             // Packet Identifier 2
+            0x68, 0x69,             // payload "hi"
+        ];
+        var packet = new PublishPacket { Qos = MqttQos.ExactlyOnce, TopicName = "t", PacketIdentifier = 2, Payload = "hi"u8.ToArray() };
+        Codec.AssertGolden(packet, MqttProtocolVersion.V311, wire);
+    }
+
+    [Fact] // 5.0 §3.3.2.3.5 Response Topic, §3.3.2.3.6 Correlation Data, §3.3.2.3.8 Subscription Identifier, §3.3.2.3.9 Content Type
+    public void QoS2_V500WithRequestResponseProperties_EncodesAndDecodesExactBytes()
+    {
+        byte[] wire =
+        [
+            0x34,                   // PUBLISH, QoS 2
+            0x1A,                   // Remaining Length 26
+            0x00, 0x03, 0x61, 0x2F, 0x62, // Topic Name "a/b"
+            0x00, 0x01,             // Packet Identifier 1
+            0x10,                   // Property Length 16
+            0x03, 0x00, 0x01, 0x74, //   Content Type "t"
+            0x08, 0x00, 0x01, 0x72, //   Response Topic "r"
+            0x09, 0x00, 0x02, 0x01, 0x02, // Correlation Data 01 02
+            0x0B, 0xC1, 0x02,       //   Subscription Identifier 321 (VBI C1 02)
+            0x00, 0xFF,             // payload: two bytes
+        ];
+        var packet = new PublishPacket
+        {
+            Qos = MqttQos.ExactlyOnce,
+            TopicName = "a/b",
+            PacketIdentifier = 1,
+            Properties = new PublishProperties
+            {
+                ContentType = "t",
+                ResponseTopic = "r",
+                CorrelationData = new byte[] { 0x01, 0x02 },
+                SubscriptionIdentifiers = new uint[] { 321 },
+            },
+            Payload = new byte[] { 0x00, 0xFF },
+        };
+        Codec.AssertGolden(packet, MqttProtocolVersion.V500, wire);
+    }
 }
