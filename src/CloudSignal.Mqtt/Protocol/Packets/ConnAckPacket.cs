@@ -73,15 +73,15 @@ internal readonly record struct ConnAckPacket : IMqttPacket
     public static ConnAckPacket Read(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version)
     {
         bool v5 = version == MqttProtocolVersion.V500;
-        long offset = reader.Offset;
+        long flagsOffset = reader.Offset;
         byte flags = reader.ReadByte("Connect Acknowledge Flags");
         if ((flags & 0xFE) != 0)
         {
             // 5.0 [MQTT-3.2.2-1]; 3.1.1 §3.2.2.1 ("Bits 7-1 are reserved and MUST be set to 0").
-            ThrowHelper.Malformed("Connect Acknowledge Flags", offset, $"reserved bits are set (0x{flags:X2})");
+            ThrowHelper.Malformed("Connect Acknowledge Flags", flagsOffset, $"reserved bits are set (0x{flags:X2})");
         }
 
-        offset = reader.Offset;
+        long offset = reader.Offset;
         byte code = reader.ReadByte(v5 ? "Reason Code" : "Connect Return Code");
         if (v5 ? !ReasonCodes.IsAllowed(PacketType.ConnAck, code) : code > (byte)ConnectReturnCode.NotAuthorized)
         {
@@ -94,7 +94,7 @@ internal readonly record struct ConnAckPacket : IMqttPacket
         if (sessionPresent && code != 0)
         {
             // 3.1.1 [MQTT-3.2.2-4], 5.0 [MQTT-3.2.2-6]: well-formed bytes that break a rule.
-            ThrowHelper.ProtocolError("Session Present", offset - 1, "Session Present is set on a refused connection");
+            ThrowHelper.ProtocolError("Session Present", flagsOffset, "Session Present is set on a refused connection");
         }
 
         ConnAckProperties properties = v5 ? ConnAckProperties.Read(ref reader) : default;

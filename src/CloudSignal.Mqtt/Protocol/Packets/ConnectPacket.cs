@@ -16,6 +16,7 @@ namespace CloudSignal.Mqtt.Protocol;
 /// Payload         Client Identifier, [Will Properties (5.0), Will Topic, Will Payload], [User Name], [Password]
 /// </code>
 /// The User Name, Password and Will flags are not stored: they follow from null-ness.
+/// <c>new ConnectPacket()</c> asks for 5.0; <c>default(ConnectPacket)</c> has level 0 and is refused (0x84).
 /// </remarks>
 internal readonly record struct ConnectPacket : IMqttPacket
 {
