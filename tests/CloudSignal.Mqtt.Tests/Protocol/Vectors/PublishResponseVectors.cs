@@ -51,4 +51,8 @@ public class PublishResponseVectors
             Codec.AssertGolden(default(PingRespPacket), version, [0xD0, 0x00]);
         }
     }
+
+    [Fact] // Table 2-6 lists 0x8C Bad authentication method for DISCONNECT (sent after a failed re-authentication, §4.12.1)
+    public void Disconnect_V500BadAuthenticationMethod_IsAccepted() =>
+        Codec.AssertGolden(new DisconnectPacket(MqttReasonCode.BadAuthenticationMethod), MqttProtocolVersion.V500, [0xE0, 0x01, 0x8C]);
 }
