@@ -1,0 +1,179 @@
+using CloudSignal.Mqtt.Protocol;
+
+namespace CloudSignal.Mqtt.Session;
+
+internal sealed partial class MqttSession
+{
+    private long? _connectDeadline;
+
+    // Server limits from CONNACK (5.0 §3.2.2.3); the spec's defaults apply when absent and under 3.1.1.
+    private ushort _serverReceiveMaximum;
+    private MqttQos _maximumQos;
+    private bool _retainAvailable;
+    private uint _serverMaximumPacketSize;
+    private bool _wildcardAvailable;
+    private bool _subscriptionIdentifiersAvailable;
+    private bool _sharedAvailable;
+
+    /// <summary>Starts a connection: the transport is open, CONNECT is queued, the CONNACK timer runs.</summary>
+    public void Connect()
+    {
+        if (State != SessionState.Disconnected)
+        {
+            throw new InvalidOperationException($"Connect() needs a disconnected session; it is {State}.");
+        }
+
+        ClientId = _options.ClientId;
+        bool v5 = _version == MqttProtocolVersion.V500;
+        IMqttAuthenticator? auth = v5 ? _options.Authenticator : null;
+        var connect = new ConnectPacket
+        {
+            ProtocolVersion = _version,
+            CleanStart = _options.CleanStart,
+            KeepAlive = _options.KeepAliveSeconds,
+            ClientId = _options.ClientId,
+            Will = _options.Will,
+            UserName = _options.UserName is { } user ? new MqttString(user) : default(MqttString?),
+            Password = _options.Password is { } password ? new MqttBinary(password) : default(MqttBinary?),
+            Properties = v5
+                ? new ConnectProperties
+                {
+                    SessionExpiryInterval = _options.SessionExpiryInterval == 0 ? null : _options.SessionExpiryInterval,
+                    ReceiveMaximum = _options.ReceiveMaximum == ushort.MaxValue ? null : _options.ReceiveMaximum,
+                    MaximumPacketSize = _options.MaximumPacketSize >= PacketScanner.ProtocolMaximumPacketSize ? null : _options.MaximumPacketSize,
+                    TopicAliasMaximum = _options.TopicAliasMaximum == 0 ? null : _options.TopicAliasMaximum,
+                    RequestResponseInformation = _options.RequestResponseInformation ? true : null,
+                    RequestProblemInformation = _options.RequestProblemInformation ? null : false,
+                    UserProperties = _options.UserProperties ?? [],
+                    AuthenticationMethod = auth is null ? default(MqttString?) : new MqttString(auth.Method),
+                    AuthenticationData = auth is null ? default(MqttBinary?) : new MqttBinary(auth.GetInitialData()),
+                }
+                : default,
+        };
+
+        // Validate now, so a bad option fails the call rather than a later poll.
+        connect.GetRemainingLength(_version);
+
+        _transmit.Clear();
+        _pingSent = null;
+        _keepAliveTicks = ToTicks(_options.KeepAlive);
+        _outboundAliases.Reset(0);
+        _inboundAliases.Reset(v5 ? _options.TopicAliasMaximum : (ushort)0);
+        _transmit.Enqueue(Outgoing.Control(connect));
+        _connectDeadline = _time.GetTimestamp() + ToTicks(_options.ConnectTimeout);
+        State = SessionState.Connecting;
+    }
+
+    private void OnConnAck(in ConnAckPacket packet)
+    {
+        if (State != SessionState.Connecting)
+        {
+            // [MQTT-3.2.0-2] (5.0): the server sends CONNACK once.
+            Violation(MqttReasonCode.ProtocolError, "CONNACK received on an established connection");
+            return;
+        }
+
+        ConnAckProperties p = packet.Properties;
+        if (packet.ReasonCode != MqttReasonCode.Success)
+        {
+            string what = _version == MqttProtocolVersion.V500
+                ? $"0x{(byte)packet.ReasonCode:X2} {packet.ReasonCode}"
+                : $"return code {(byte)packet.ReasonCode} {packet.ReturnCode}";
+            Close(CloseReason.ConnectionRefused, packet.ReasonCode, $"the server refused the connection: {what}",
+                p.ReasonString?.ToString(), p.ServerReference?.ToString());
+            return;
+        }
+
+        _connectDeadline = null;
+        ResetServerLimits();
+        if (p.ReceiveMaximum is ushort receiveMaximum)
+        {
+            _serverReceiveMaximum = receiveMaximum;
+        }
+
+        _maximumQos = p.MaximumQoS ?? MqttQos.ExactlyOnce;
+        _retainAvailable = p.RetainAvailable ?? true;
+        _serverMaximumPacketSize = p.MaximumPacketSize ?? PacketScanner.ProtocolMaximumPacketSize;
+        _wildcardAvailable = p.WildcardSubscriptionAvailable ?? true;
+        _subscriptionIdentifiersAvailable = p.SubscriptionIdentifierAvailable ?? true;
+        _sharedAvailable = p.SharedSubscriptionAvailable ?? true;
+        _outboundAliases.Reset(_options.AutomaticTopicAliases ? p.TopicAliasMaximum ?? 0 : (ushort)0);
+        if (p.ServerKeepAlive is ushort serverKeepAlive)
+        {
+            // [MQTT-3.2.2-21]: the server's keep alive replaces ours.
+            _keepAliveTicks = ToTicks(TimeSpan.FromSeconds(serverKeepAlive));
+        }
+
+        if (p.AssignedClientIdentifier is MqttString assigned)
+        {
+            ClientId = assigned.ToString();
+        }
+
+        State = SessionState.Connected;
+        ResumeSession(packet.SessionPresent);
+        _events.Enqueue(new SessionEvent(SessionEventKind.Connected, Detail: new ConnectedInfo(
+            packet.SessionPresent,
+            p.AssignedClientIdentifier?.ToString(),
+            TimeSpan.FromSeconds(_keepAliveTicks / (double)_time.TimestampFrequency),
+            _serverReceiveMaximum,
+            _maximumQos,
+            _retainAvailable,
+            _serverMaximumPacketSize,
+            p.TopicAliasMaximum ?? 0,
+            _wildcardAvailable,
+            _subscriptionIdentifiersAvailable,
+            _sharedAvailable,
+            p.ResponseInformation?.ToString(),
+            p.ServerReference?.ToString(),
+            p.ReasonString?.ToString(),
+            p.SessionExpiryInterval)));
+        DrainControl();
+        DrainPending();
+    }
+
+    /// <summary>5.0 enhanced authentication (§4.12): answer each challenge through the authenticator.</summary>
+    private void OnAuth(in AuthPacket packet)
+    {
+        IMqttAuthenticator? auth = _options.Authenticator;
+        if (State != SessionState.Connecting || auth is null || packet.ReasonCode != MqttReasonCode.ContinueAuthentication)
+        {
+            // Re-authentication (0x19, or AUTH after CONNACK) is not started by this client.
+            Violation(MqttReasonCode.ProtocolError, $"unexpected AUTH 0x{(byte)packet.ReasonCode:X2}");
+            return;
+        }
+
+        if (packet.Properties.AuthenticationMethod?.ToString() != auth.Method)
+        {
+            // [MQTT-4.12.0-5]: the method must stay the one CONNECT named.
+            Violation(MqttReasonCode.ProtocolError, "AUTH names a different authentication method");
+            return;
+        }
+
+        byte[] challenge = packet.Properties.AuthenticationData?.ToArray() ?? [];
+        ReadOnlyMemory<byte> response = auth.OnChallenge(challenge);
+        _transmit.Enqueue(Outgoing.Control(new AuthPacket(MqttReasonCode.ContinueAuthentication, new AuthProperties
+        {
+            AuthenticationMethod = auth.Method,
+            AuthenticationData = new MqttBinary(response),
+        })));
+    }
+
+    private void OnServerDisconnect(in DisconnectPacket packet)
+    {
+        DisconnectProperties p = packet.Properties;
+        Close(CloseReason.ServerDisconnect, packet.ReasonCode,
+            $"the server disconnected: 0x{(byte)packet.ReasonCode:X2} {packet.ReasonCode}",
+            p.ReasonString?.ToString(), p.ServerReference?.ToString());
+    }
+
+    private void ResetServerLimits()
+    {
+        _serverReceiveMaximum = ushort.MaxValue;
+        _maximumQos = MqttQos.ExactlyOnce;
+        _retainAvailable = true;
+        _serverMaximumPacketSize = PacketScanner.ProtocolMaximumPacketSize;
+        _wildcardAvailable = _subscriptionIdentifiersAvailable = _sharedAvailable = true;
+    }
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+}

@@ -1,0 +1,246 @@
+using System.Runtime.InteropServices;
+using CloudSignal.Mqtt.Protocol;
+
+namespace CloudSignal.Mqtt.Session;
+
+/// <summary>A publish not yet given a packet identifier (or, at QoS 0, not yet queued to send).</summary>
+internal readonly record struct PendingPublish(long Token, OutboundMessage Message);
+
+internal enum InflightState : byte
+{
+    AwaitingPubAck,
+    AwaitingPubRec,
+    AwaitingPubComp,
+}
+
+/// <summary>An outbound QoS 1/2 flow, indexed by its packet identifier.</summary>
+internal struct InflightPublish
+{
+    public long Token;
+
+    /// <summary>Send order, so a resumed session resends in the original order [MQTT-4.6.0-1].</summary>
+    public long Sequence;
+    public InflightState State;
+    public OutboundMessage Message;
+
+    /// <summary>Written at least once: a resend carries DUP.</summary>
+    public bool Sent;
+}
+
+/// <summary>
+/// Outbound QoS (5.0 §4.3): QoS 0 completes when written; QoS 1 PUBLISH → PUBACK; QoS 2
+/// PUBLISH → PUBREC → PUBREL → PUBCOMP. At most the server's Receive Maximum flows are in
+/// flight (5.0 §4.9); the rest wait in order, as do publishes when all 65,535 identifiers are
+/// taken: back-pressure, not failure.
+/// </summary>
+internal sealed partial class MqttSession
+{
+    private readonly Dictionary<ushort, InflightPublish> _inflight = [];
+    private Queue<PendingPublish> _pending = new();
+    private long _nextToken;
+    private long _nextSequence;
+
+    /// <summary>QoS 1/2 flows in flight now.</summary>
+    public int InflightCount => _inflight.Count;
+
+    /// <summary>Publishes waiting for a connection, an identifier or room under the Receive Maximum.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>
+    /// Queues a publish and returns its token; a <see cref="SessionEventKind.PublishCompleted"/>
+    /// event with that token follows. Throws <see cref="MqttProtocolException"/> for a message the
+    /// spec forbids and <see cref="MqttCapabilityException"/> for one the server said it cannot take.
+    /// </summary>
+    public long Publish(in OutboundMessage message)
+    {
+        if (message.Properties.TopicAlias is not null || message.Properties.SubscriptionIdentifiers.Count != 0)
+        {
+            // Topic aliases are the session's to assign; [MQTT-3.3.4-6] a client never sends subscription identifiers.
+            throw new MqttProtocolException(MqttReasonCode.ProtocolError, "Topic Alias and Subscription Identifier are not set by the application");
+        }
+
+        message.ToPacket(packetIdentifier: 1, dup: false).GetRemainingLength(_version);
+        if (CheckCapabilities(message, out MqttReasonCode code) is string problem)
+        {
+            throw new MqttCapabilityException(code, problem);
+        }
+
+        long token = ++_nextToken;
+        _pending.Enqueue(new PendingPublish(token, message));
+        DrainPending();
+        return token;
+    }
+
+    /// <summary>Moves pending publishes into flight, in order, while the connection and the limits allow.</summary>
+    private void DrainPending()
+    {
+        while (State == SessionState.Connected && _pending.TryPeek(out PendingPublish next))
+        {
+            if (CheckCapabilities(next.Message, out MqttReasonCode code) is string problem)
+            {
+                // Queued before this connection's CONNACK lowered a limit.
+                _pending.Dequeue();
+                _events.Enqueue(new SessionEvent(SessionEventKind.PublishCompleted, next.Token, code, problem));
+                continue;
+            }
+
+            if (next.Message.Qos == MqttQos.AtMostOnce)
+            {
+                _pending.Dequeue();
+                _transmit.Enqueue(new Outgoing(OutgoingKind.PublishQos0, Token: next.Token, Message: next.Message));
+                continue;
+            }
+
+            if (_inflight.Count >= _serverReceiveMaximum || !_packetIds.TryAllocate(out ushort id))
+            {
+                return;
+            }
+
+            _pending.Dequeue();
+            _inflight[id] = new InflightPublish
+            {
+                Token = next.Token,
+                Sequence = ++_nextSequence,
+                State = next.Message.Qos == MqttQos.AtLeastOnce ? InflightState.AwaitingPubAck : InflightState.AwaitingPubRec,
+                Message = next.Message,
+            };
+            _transmit.Enqueue(new Outgoing(OutgoingKind.PublishInflight, id));
+        }
+    }
+
+    /// <summary>Null when the server can take <paramref name="message"/>; otherwise why not.</summary>
+    private string? CheckCapabilities(in OutboundMessage message, out MqttReasonCode code)
+    {
+        if (message.Qos > _maximumQos)
+        {
+            code = MqttReasonCode.QoSNotSupported;
+            return $"the server's Maximum QoS is {(int)_maximumQos}; this publish asks for QoS {(int)message.Qos}";
+        }
+
+        if (message.Retain && !_retainAvailable)
+        {
+            code = MqttReasonCode.RetainNotSupported;
+            return "the server does not support retained messages (Retain Available = 0)";
+        }
+
+        int size = PacketEncoder.GetSize(message.ToPacket(1, dup: false), _version);
+        if ((uint)size > _serverMaximumPacketSize)
+        {
+            // [MQTT-3.1.2-24]: never send a packet above the server's Maximum Packet Size.
+            code = MqttReasonCode.PacketTooLarge;
+            return $"the PUBLISH is {size} bytes; the server's Maximum Packet Size is {_serverMaximumPacketSize}";
+        }
+
+        code = MqttReasonCode.Success;
+        return null;
+    }
+
+    private void OnPubAck(in PubAckPacket packet)
+    {
+        ref InflightPublish entry = ref CollectionsMarshal.GetValueRefOrNullRef(_inflight, packet.PacketIdentifier);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) && entry.State == InflightState.AwaitingPubAck)
+        {
+            Complete(packet.PacketIdentifier, entry.Token, packet.ReasonCode, packet.Properties.ReasonString);
+        }
+
+        // Otherwise a late duplicate for a flow already completed: nothing to do.
+    }
+
+    private void OnPubRec(in PubRecPacket packet)
+    {
+        ushort id = packet.PacketIdentifier;
+        ref InflightPublish entry = ref CollectionsMarshal.GetValueRefOrNullRef(_inflight, id);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.State == InflightState.AwaitingPubAck)
+        {
+            // 5.0 §3.6.2.1: answer an identifier we do not know with 0x92.
+            _transmit.Enqueue(new Outgoing(OutgoingKind.PubRel, id, _version == MqttProtocolVersion.V500 ? MqttReasonCode.PacketIdentifierNotFound : MqttReasonCode.Success));
+            return;
+        }
+
+        if ((byte)packet.ReasonCode >= 0x80)
+        {
+            // 5.0 §4.3.3: a failed PUBREC ends the flow; no PUBREL follows.
+            Complete(id, entry.Token, packet.ReasonCode, packet.Properties.ReasonString);
+            return;
+        }
+
+        // [MQTT-4.3.3-4]: PUBREL, and the message is no longer resent, only the PUBREL.
+        entry.State = InflightState.AwaitingPubComp;
+        _transmit.Enqueue(new Outgoing(OutgoingKind.PubRel, id));
+    }
+
+    private void OnPubComp(in PubCompPacket packet)
+    {
+        ref InflightPublish entry = ref CollectionsMarshal.GetValueRefOrNullRef(_inflight, packet.PacketIdentifier);
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) && entry.State == InflightState.AwaitingPubComp)
+        {
+            Complete(packet.PacketIdentifier, entry.Token, packet.ReasonCode, packet.Properties.ReasonString);
+        }
+    }
+
+    private void Complete(ushort id, long token, MqttReasonCode code, MqttString? reasonString)
+    {
+        _inflight.Remove(id);
+        _packetIds.Release(id);
+        _events.Enqueue(new SessionEvent(SessionEventKind.PublishCompleted, token, code, reasonString?.ToString()));
+        DrainControl();
+        DrainPending();
+    }
+
+    /// <summary>
+    /// After CONNACK: with a session, resend unacknowledged PUBLISH (DUP) and PUBREL in original
+    /// order before anything new [MQTT-4.4.0-1]. Without one, the server kept nothing: flows past
+    /// PUBREC were delivered (the server took ownership at PUBREC) and complete; the rest go
+    /// again as new publishes, ahead of later ones.
+    /// </summary>
+    private void ResumeSession(bool sessionPresent)
+    {
+        if (!sessionPresent)
+        {
+            _inboundQos2.Clear();
+        }
+
+        if (_inflight.Count == 0)
+        {
+            return;
+        }
+
+        var flows = _inflight.OrderBy(f => f.Value.Sequence).ToList();
+        if (sessionPresent)
+        {
+            foreach ((ushort id, InflightPublish flow) in flows)
+            {
+                _transmit.Enqueue(flow.State == InflightState.AwaitingPubComp
+                    ? new Outgoing(OutgoingKind.PubRel, id)
+                    : new Outgoing(OutgoingKind.PublishInflight, id));
+            }
+
+            return;
+        }
+
+        var again = new List<PendingPublish>();
+        foreach ((ushort id, InflightPublish flow) in flows)
+        {
+            _inflight.Remove(id);
+            _packetIds.Release(id);
+            if (flow.State == InflightState.AwaitingPubComp)
+            {
+                _events.Enqueue(new SessionEvent(SessionEventKind.PublishCompleted, flow.Token));
+            }
+            else
+            {
+                again.Add(new PendingPublish(flow.Token, flow.Message));
+            }
+        }
+
+        PushFrontPending(again);
+    }
+
+    private void PushFrontPending(List<PendingPublish> first)
+    {
+        if (first.Count > 0)
+        {
+            _pending = new Queue<PendingPublish>(first.Concat(_pending));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using System.Runtime.InteropServices;
+using CloudSignal.Mqtt.Protocol;
+
+namespace CloudSignal.Mqtt.Session;
+
+/// <summary>A SUBSCRIBE or UNSUBSCRIBE waiting for its identifier or its acknowledgement.</summary>
+internal readonly record struct ControlRequest(long Token, SubscribePacket? Subscribe, UnsubscribePacket? Unsubscribe)
+{
+    public int FilterCount => Subscribe?.Subscriptions.Count ?? Unsubscribe!.Value.TopicFilters.Count;
+
+    public IMqttPacket WithIdentifier(ushort id) =>
+        Subscribe is SubscribePacket s ? s with { PacketIdentifier = id } : Unsubscribe!.Value with { PacketIdentifier = id };
+}
+
+/// <summary>
+/// SUBSCRIBE → SUBACK and UNSUBSCRIBE → UNSUBACK (5.0 §3.8–3.11). Requests wait for a
+/// connection and a free identifier; unacknowledged ones are sent again after a reconnect
+/// (subscribing is idempotent). Features the server said it lacks fail locally.
+/// </summary>
+internal sealed partial class MqttSession
+{
+    private readonly Dictionary<ushort, ControlRequest> _awaitingAck = [];
+    private Queue<ControlRequest> _pendingControl = new();
+
+    /// <summary>Queues a SUBSCRIBE (its identifier is assigned here); a SubscribeCompleted event follows.</summary>
+    public long Subscribe(SubscribePacket request)
+    {
+        request = request with { PacketIdentifier = 1 };
+        request.GetRemainingLength(_version);
+        if (_version == MqttProtocolVersion.V500)
+        {
+            CheckSubscribeCapabilities(request);
+        }
+
+        return Enqueue(new ControlRequest(++_nextToken, request, null));
+    }
+
+    /// <summary>Queues an UNSUBSCRIBE; an UnsubscribeCompleted event follows.</summary>
+    public long Unsubscribe(UnsubscribePacket request)
+    {
+        (request with { PacketIdentifier = 1 }).GetRemainingLength(_version);
+        return Enqueue(new ControlRequest(++_nextToken, null, request));
+    }
+
+    private long Enqueue(ControlRequest request)
+    {
+        _pendingControl.Enqueue(request);
+        DrainControl();
+        return request.Token;
+    }
+
+    private void CheckSubscribeCapabilities(in SubscribePacket request)
+    {
+        if (request.Properties.SubscriptionIdentifier is not null && !_subscriptionIdentifiersAvailable)
+        {
+            throw new MqttCapabilityException(MqttReasonCode.SubscriptionIdentifiersNotSupported, "the server does not support Subscription Identifiers");
+        }
+
+        foreach (Subscription s in request.Subscriptions)
+        {
+            TopicFilter.Check(s.TopicFilter, _version, out bool shared);
+            if (shared && !_sharedAvailable)
+            {
+                throw new MqttCapabilityException(MqttReasonCode.SharedSubscriptionsNotSupported, $"the server does not support shared subscriptions ({s.TopicFilter})");
+            }
+
+            if (!_wildcardAvailable && s.TopicFilter.ContainsAny('+', '#'))
+            {
+                throw new MqttCapabilityException(MqttReasonCode.WildcardSubscriptionsNotSupported, $"the server does not support wildcard subscriptions ({s.TopicFilter})");
+            }
+        }
+    }
+
+    private void DrainControl()
+    {
+        while (State == SessionState.Connected && _pendingControl.Count > 0 && _packetIds.TryAllocate(out ushort id))
+        {
+            ControlRequest request = _pendingControl.Dequeue();
+            _awaitingAck[id] = request;
+            _transmit.Enqueue(Outgoing.Control(request.WithIdentifier(id)));
+        }
+    }
+
+    private void OnSubAck(in SubAckPacket packet) =>
+        Acknowledge(packet.PacketIdentifier, subscribe: true, packet.ReasonCodes, packet.Properties.ReasonString);
+
+    private void OnUnsubAck(in UnsubAckPacket packet) =>
+        Acknowledge(packet.PacketIdentifier, subscribe: false, packet.ReasonCodes, packet.Properties.ReasonString);
+
+    private void Acknowledge(ushort id, bool subscribe, PacketList<MqttReasonCode> codes, MqttString? reasonString)
+    {
+        ref ControlRequest request = ref CollectionsMarshal.GetValueRefOrNullRef(_awaitingAck, id);
+        string name = subscribe ? "SUBACK" : "UNSUBACK";
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref request) || (request.Subscribe is not null) != subscribe)
+        {
+            Violation(MqttReasonCode.ProtocolError, $"{name} for packet identifier {id}, which no {(subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE")} is waiting for");
+            return;
+        }
+
+        // 3.1.1 UNSUBACK carries no codes: every filter succeeded.
+        MqttReasonCode[] perFilter = codes.Count == 0 && !subscribe && _version != MqttProtocolVersion.V500
+            ? new MqttReasonCode[request.FilterCount]
+            : codes.Span.ToArray();
+        if (perFilter.Length != request.FilterCount)
+        {
+            // [MQTT-3.9.3-1] / [MQTT-3.11.3-1]: one reason code per topic filter, in order.
+            Violation(MqttReasonCode.ProtocolError, $"{name} has {perFilter.Length} reason codes for {request.FilterCount} topic filters");
+            return;
+        }
+
+        long token = request.Token;
+        _awaitingAck.Remove(id);
+        _packetIds.Release(id);
+        MqttReasonCode summary = perFilter.FirstOrDefault(c => (byte)c >= 0x80, MqttReasonCode.Success);
+        _events.Enqueue(new SessionEvent(
+            subscribe ? SessionEventKind.SubscribeCompleted : SessionEventKind.UnsubscribeCompleted,
+            token, summary, reasonString?.ToString(), perFilter));
+        DrainControl();
+        DrainPending();
+    }
+
+    /// <summary>On close: requests sent but not acknowledged go back to the front of the queue.</summary>
+    private void RequeueUnacknowledgedControl()
+    {
+        if (_awaitingAck.Count == 0)
+        {
+            return;
+        }
+
+        var again = _awaitingAck.OrderBy(r => r.Value.Token).Select(r => r.Value).ToList();
+        foreach (ushort id in _awaitingAck.Keys)
+        {
+            _packetIds.Release(id);
+        }
+
+        _awaitingAck.Clear();
+        _pendingControl = new Queue<ControlRequest>(again.Concat(_pendingControl));
+    }
+}
