@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CloudSignal.Mqtt.Protocol;
@@ -70,9 +71,17 @@ internal readonly struct MqttString : IEquatable<MqttString>
             return _text.AsSpan().IndexOfAny(a, b) >= 0;
         }
 
-        foreach (ReadOnlyMemory<byte> segment in _utf8)
+        return _utf8.IsSingleSegment
+            ? _utf8.FirstSpan.IndexOfAny((byte)a, (byte)b) >= 0
+            : SegmentsContainAny(_utf8, (byte)a, (byte)b);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool SegmentsContainAny(in ReadOnlySequence<byte> utf8, byte a, byte b)
+    {
+        foreach (ReadOnlyMemory<byte> segment in utf8)
         {
-            if (segment.Span.IndexOfAny((byte)a, (byte)b) >= 0)
+            if (segment.Span.IndexOfAny(a, b) >= 0)
             {
                 return true;
             }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CloudSignal.Mqtt.Protocol;
 
 /// <summary>
@@ -19,6 +21,7 @@ internal readonly record struct FixedHeader(PacketType Type, byte Flags, int Rem
     public bool Retain => (Flags & 0x01) != 0;
 
     /// <summary>The flags that byte 1 of <paramref name="type"/> must carry (PUBLISH excepted).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte RequiredFlags(PacketType type) =>
         type is PacketType.PubRel or PacketType.Subscribe or PacketType.Unsubscribe ? (byte)0x02 : (byte)0x00;
 }

@@ -49,6 +49,57 @@ internal static class VariableByteInteger
     }
 
     /// <summary>
+    /// As <see cref="TryRead(ref SequenceReader{byte}, string, long, out int)"/>, from a span:
+    /// <paramref name="consumed"/> is the bytes used (0 when this returns false).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryRead(ReadOnlySpan<byte> source, string field, long offset, out int value, out int consumed)
+    {
+        // One byte covers 0 … 127: every PINGREQ, acknowledgement and small PUBLISH.
+        if (!source.IsEmpty && source[0] < 0x80)
+        {
+            value = source[0];
+            consumed = 1;
+            return true;
+        }
+
+        return TryReadSlow(source, field, offset, out value, out consumed);
+    }
+
+    private static bool TryReadSlow(ReadOnlySpan<byte> source, string field, long offset, out int value, out int consumed)
+    {
+        value = 0;
+        consumed = 0;
+        int shift = 0;
+        for (int i = 0; i < MaxSize; i++)
+        {
+            if (i >= source.Length)
+            {
+                value = 0;
+                return false;
+            }
+
+            byte b = source[i];
+            value |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                if (b == 0 && i > 0)
+                {
+                    ThrowHelper.Malformed(field, offset, "variable byte integer is not in its minimal form");
+                }
+
+                consumed = i + 1;
+                return true;
+            }
+
+            shift += 7;
+        }
+
+        ThrowHelper.Malformed(field, offset, "variable byte integer is longer than 4 bytes");
+        return false;
+    }
+
+    /// <summary>
     /// Reads one integer. Returns false when the input ends before the last byte. Throws 0x81
     /// for a fifth byte or a non-minimal encoding [MQTT-1.5.5-1].
     /// </summary>
