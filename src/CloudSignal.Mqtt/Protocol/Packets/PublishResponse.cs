@@ -84,6 +84,15 @@ internal static class PublishResponse
             }
         }
 
-        reader.ExpectEnd(type.ToString());
+        reader.ExpectEnd(Name(type));
     }
+
+    // Enum.ToString() boxes (24 B per call): the four names as literals, spelled as ToString() would.
+    private static string Name(PacketType type) => type switch
+    {
+        PacketType.PubAck => nameof(PacketType.PubAck),
+        PacketType.PubRec => nameof(PacketType.PubRec),
+        PacketType.PubRel => nameof(PacketType.PubRel),
+        _ => nameof(PacketType.PubComp),
+    };
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace CloudSignal.Mqtt.Protocol;
 
@@ -20,6 +21,16 @@ internal readonly struct Property
 
     /// <summary>Offset of the identifier from the packet start, for error messages.</summary>
     public long Offset { get; init; }
+
+    internal Property(PropertyId id, long offset, uint integer, in MqttString text, in MqttString pairValue, in MqttBinary binary)
+    {
+        Id = id;
+        Offset = offset;
+        Integer = integer;
+        Text = text;
+        PairValue = pairValue;
+        Binary = binary;
+    }
 }
 
 /// <summary>
@@ -31,6 +42,9 @@ internal readonly struct Property
 internal ref struct PropertyReader
 {
     private MqttReader _reader;
+    // The enum names by identifier, for error messages (PropertyTable rejects undefined ids first).
+    private static readonly string[] Names = BuildNames();
+
     private readonly PropertyContext _context;
     private readonly bool _trusted;
     private ulong _seen;
@@ -75,7 +89,7 @@ internal ref struct PropertyReader
         int id = _reader.ReadVariableByteInteger("Property Identifier");
         if (!PropertyTable.TryGet(id, out PropertyTable.Entry entry))
         {
-            ThrowHelper.Malformed("Property Identifier", offset, $"0x{id:X2} is not a property identifier");
+            UnknownIdentifier(id, offset);
         }
 
         var propertyId = (PropertyId)id;
@@ -84,18 +98,29 @@ internal ref struct PropertyReader
             CheckPlacement(propertyId, entry, offset);
         }
 
-        string field = propertyId.ToString();
-        property = entry.Type switch
+        // Enum.ToString() would box (24 B per property): names come from a table instead.
+        // The value goes into locals and the Property is built once: a Property per wire type
+        // would put seven 120-byte temporaries in this frame, each copied out with a barrier.
+        string field = Names[id];
+        uint integer = 0;
+        MqttString text = default;
+        MqttString pairValue = default;
+        MqttBinary binary = default;
+        switch (entry.Type)
         {
-            PropertyType.Byte => new Property { Id = propertyId, Offset = offset, Integer = _reader.ReadByte(field) },
-            PropertyType.TwoByteInteger => new Property { Id = propertyId, Offset = offset, Integer = _reader.ReadUInt16(field) },
-            PropertyType.FourByteInteger => new Property { Id = propertyId, Offset = offset, Integer = _reader.ReadUInt32(field) },
-            PropertyType.VariableByteInteger => new Property { Id = propertyId, Offset = offset, Integer = (uint)_reader.ReadVariableByteInteger(field) },
-            PropertyType.Utf8String => new Property { Id = propertyId, Offset = offset, Text = _reader.ReadString(field) },
-            PropertyType.BinaryData => new Property { Id = propertyId, Offset = offset, Binary = _reader.ReadBinary(field) },
-            _ => new Property { Id = propertyId, Offset = offset, Text = _reader.ReadString(field), PairValue = _reader.ReadString(field) },
-        };
+            case PropertyType.Byte: integer = _reader.ReadByte(field); break;
+            case PropertyType.TwoByteInteger: integer = _reader.ReadUInt16(field); break;
+            case PropertyType.FourByteInteger: integer = _reader.ReadUInt32(field); break;
+            case PropertyType.VariableByteInteger: integer = (uint)_reader.ReadVariableByteInteger(field); break;
+            case PropertyType.Utf8String: text = ReadString(field); break;
+            case PropertyType.BinaryData: binary = _reader.ReadBinary(field); break;
+            default:
+                text = ReadString(field);
+                pairValue = ReadString(field);
+                break;
+        }
 
+        property = new Property(propertyId, offset, integer, text, pairValue, binary);
         if (!_trusted)
         {
             CheckRange(property);
@@ -104,22 +129,49 @@ internal ref struct PropertyReader
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UnknownIdentifier(int id, long offset) =>
+        ThrowHelper.Malformed("Property Identifier", offset, $"0x{id:X2} is not a property identifier");
+
+    // A trusted block passed ReadString's UTF-8 check when it was opened: no need to repeat it.
+    private MqttString ReadString(string field) =>
+        _trusted ? _reader.ReadValidatedString(field) : _reader.ReadString(field);
+
     private void CheckPlacement(PropertyId id, in PropertyTable.Entry entry, long offset)
     {
         if ((entry.AllowedIn & _context) == 0)
         {
             // Table 2-4 note: a property not valid for the packet makes it a Malformed Packet.
-            ThrowHelper.Malformed(id.ToString(), offset, $"property 0x{(int)id:X2} is not allowed in {_context}");
+            NotAllowed(id, offset, _context);
         }
 
         ulong bit = 1UL << (int)id;
         if ((_seen & bit) != 0 && (entry.RepeatableIn & _context) == 0)
         {
             // "It is a Protocol Error to include the ... more than once" (each property's section).
-            ThrowHelper.ProtocolError(id.ToString(), offset, $"property 0x{(int)id:X2} appears more than once");
+            Repeated(id, offset);
         }
 
         _seen |= bit;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void NotAllowed(PropertyId id, long offset, PropertyContext context) =>
+        ThrowHelper.Malformed(id.ToString(), offset, $"property 0x{(int)id:X2} is not allowed in {context}");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Repeated(PropertyId id, long offset) =>
+        ThrowHelper.ProtocolError(id.ToString(), offset, $"property 0x{(int)id:X2} appears more than once");
+
+    private static string[] BuildNames()
+    {
+        string[] names = new string[256];
+        foreach (PropertyId id in Enum.GetValues<PropertyId>())
+        {
+            names[(int)id] = id.ToString();
+        }
+
+        return names;
     }
 
     private static void CheckRange(in Property p)
@@ -140,7 +192,11 @@ internal ref struct PropertyReader
 
         if (!valid)
         {
-            ThrowHelper.ProtocolError(p.Id.ToString(), p.Offset, $"value {p.Integer} is not allowed");
+            OutOfRange(p.Id, p.Offset, p.Integer);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void OutOfRange(PropertyId id, long offset, uint value) =>
+        ThrowHelper.ProtocolError(id.ToString(), offset, $"value {value} is not allowed");
 }
