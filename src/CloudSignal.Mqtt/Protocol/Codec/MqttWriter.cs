@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace CloudSignal.Mqtt.Protocol;
 
@@ -22,12 +23,23 @@ internal ref struct MqttWriter
         _buffered = 0;
     }
 
+    /// <summary>Byte 1 (type and flags) and the Remaining Length: 2 … 5 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteFixedHeader(byte typeAndFlags, int remainingLength)
+    {
+        Ensure(1 + VariableByteInteger.MaxSize);
+        _span[_buffered] = typeAndFlags;
+        _buffered += 1 + VariableByteInteger.Write(_span[(_buffered + 1)..], remainingLength);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteByte(byte value)
     {
         Ensure(1);
         _span[_buffered++] = value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteUInt16(ushort value)
     {
         Ensure(2);
@@ -68,21 +80,39 @@ internal ref struct MqttWriter
     /// <summary>Raw bytes (a payload), copied in chunks so a large payload needs no large buffer.</summary>
     public void WriteBytes(in ReadOnlySequence<byte> bytes)
     {
+        if (bytes.IsSingleSegment)
+        {
+            WriteBytes(bytes.FirstSpan);
+            return;
+        }
+
         foreach (ReadOnlyMemory<byte> segment in bytes)
         {
-            ReadOnlySpan<byte> source = segment.Span;
-            while (!source.IsEmpty)
-            {
-                if (_buffered == _span.Length)
-                {
-                    Grow(Math.Min(source.Length, 4096));
-                }
+            WriteBytes(segment.Span);
+        }
+    }
 
-                int n = Math.Min(source.Length, _span.Length - _buffered);
-                source[..n].CopyTo(_span[_buffered..]);
-                _buffered += n;
-                source = source[n..];
+    private void WriteBytes(ReadOnlySpan<byte> source)
+    {
+        // The common case: the output already has room for all of it.
+        if (source.Length <= _span.Length - _buffered)
+        {
+            source.CopyTo(_span[_buffered..]);
+            _buffered += source.Length;
+            return;
+        }
+
+        while (!source.IsEmpty)
+        {
+            if (_buffered == _span.Length)
+            {
+                Grow(Math.Min(source.Length, 4096));
             }
+
+            int n = Math.Min(source.Length, _span.Length - _buffered);
+            source[..n].CopyTo(_span[_buffered..]);
+            _buffered += n;
+            source = source[n..];
         }
     }
 
@@ -94,6 +124,7 @@ internal ref struct MqttWriter
         _span = default;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Ensure(int count)
     {
         if (_span.Length - _buffered < count)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CloudSignal.Mqtt.Protocol;
 
 /// <summary>
@@ -24,14 +26,21 @@ internal readonly record struct PublishPacket : IMqttPacket
 
     public bool Retain { get; init; }
 
-    public MqttString TopicName { get; init; }
+    // The large members have explicit fields so the codec reads them in place (a readonly
+    // field of a readonly struct is passed by reference); a property getter would copy the
+    // whole PublishProperties (about 250 bytes) on every use.
+    private readonly MqttString _topicName;
+    private readonly PublishProperties _properties;
+    private readonly MqttBinary _payload;
+
+    public MqttString TopicName { get => _topicName; init => _topicName = value; }
 
     /// <summary>Non-zero when <see cref="Qos"/> &gt; 0; absent from the wire at QoS 0.</summary>
     public ushort PacketIdentifier { get; init; }
 
-    public PublishProperties Properties { get; init; }
+    public PublishProperties Properties { get => _properties; init => _properties = value; }
 
-    public MqttBinary Payload { get; init; }
+    public MqttBinary Payload { get => _payload; init => _payload = value; }
 
     public byte FixedHeaderFlags => (byte)((Dup ? 0x08 : 0) | ((int)Qos << 1) | (Retain ? 0x01 : 0));
 
@@ -56,7 +65,7 @@ internal readonly record struct PublishPacket : IMqttPacket
         }
 
         bool v5 = version == MqttProtocolVersion.V500;
-        int length = 2 + FieldSize.TopicName(TopicName, "Topic Name", mayBeEmpty: v5 && Properties.TopicAlias.HasValue);
+        int length = 2 + FieldSize.TopicName(_topicName, "Topic Name", mayBeEmpty: v5 && _properties.TopicAlias.HasValue);
         if (Qos != MqttQos.AtMostOnce)
         {
             length += 2;
@@ -64,19 +73,19 @@ internal readonly record struct PublishPacket : IMqttPacket
 
         if (v5)
         {
-            length += PropertyWriter.SizeWithLength(Properties.GetLength());
+            length += PropertyWriter.SizeWithLength(_properties.GetLength());
         }
-        else if (Properties != default)
+        else if (!_properties.IsEmpty)
         {
             ThrowHelper.Invalid(MqttReasonCode.ProtocolError, "Properties", "PUBLISH properties need MQTT 5.0");
         }
 
-        return length + Payload.Length;
+        return length + _payload.Length;
     }
 
     public void WriteBody(ref MqttWriter writer, MqttProtocolVersion version)
     {
-        writer.WriteString(TopicName);
+        writer.WriteString(_topicName);
         if (Qos != MqttQos.AtMostOnce)
         {
             writer.WriteUInt16(PacketIdentifier);
@@ -84,50 +93,54 @@ internal readonly record struct PublishPacket : IMqttPacket
 
         if (version == MqttProtocolVersion.V500)
         {
-            Properties.Write(ref writer, Properties.GetLength());
+            _properties.Write(ref writer, _properties.GetLength());
         }
 
-        writer.WriteBytes(Payload.Bytes);
+        writer.WriteBytes(_payload.Bytes);
     }
 
-    public static PublishPacket Read(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static PublishPacket Read(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version) =>
+        new(ref reader, header, version);
+
+    // Decoding is a constructor so every field is read straight into the packet: building it
+    // from locals would put a second 320-byte PublishPacket and a 248-byte PublishProperties
+    // in the frame, all zeroed and copied on every PUBLISH.
+    private PublishPacket(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version)
     {
+        Dup = header.Dup;
+        Qos = header.Qos;
+        Retain = header.Retain;
         long topicOffset = reader.Offset;
-        MqttString topic = reader.ReadString("Topic Name");
-        ushort packetIdentifier = 0;
+        _topicName = reader.ReadString("Topic Name", out bool hasWildcard);
         if (header.Qos != MqttQos.AtMostOnce)
         {
             long offset = reader.Offset;
-            packetIdentifier = reader.ReadUInt16("Packet Identifier");
-            if (packetIdentifier == 0)
+            PacketIdentifier = reader.ReadUInt16("Packet Identifier");
+            if (PacketIdentifier == 0)
             {
                 // [MQTT-2.2.1-3] (5.0), [MQTT-2.3.1-1] (3.1.1)
                 ThrowHelper.ProtocolError("Packet Identifier", offset, "QoS 1 and 2 need a non-zero packet identifier");
             }
         }
 
-        PublishProperties properties = version == MqttProtocolVersion.V500 ? PublishProperties.Read(ref reader) : default;
-        if (topic.IsEmpty && properties.TopicAlias is null)
+        if (version == MqttProtocolVersion.V500)
+        {
+            _properties = PublishProperties.Read(ref reader);
+        }
+
+        if (_topicName.IsEmpty && _properties.TopicAlias is null)
         {
             // 5.0 §3.3.2.3.4: an empty topic needs a Topic Alias; 3.1.1 [MQTT-4.7.3-1]: 1+ characters.
             ThrowHelper.ProtocolError("Topic Name", topicOffset, "topic name is empty and no topic alias is set");
         }
 
-        if (topic.ContainsAny('+', '#'))
+        if (hasWildcard)
         {
             // [MQTT-3.3.2-2]
             ThrowHelper.Throw(MqttReasonCode.TopicNameInvalid, "Topic Name", topicOffset, "topic name contains a wildcard ('+' or '#')");
         }
 
-        return new PublishPacket
-        {
-            Dup = header.Dup,
-            Qos = header.Qos,
-            Retain = header.Retain,
-            TopicName = topic,
-            PacketIdentifier = packetIdentifier,
-            Properties = properties,
-            Payload = new MqttBinary(reader.ReadToEnd()),
-        };
+        _payload = new MqttBinary(reader.ReadToEnd());
     }
 }

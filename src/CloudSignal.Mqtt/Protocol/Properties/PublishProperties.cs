@@ -24,6 +24,15 @@ internal readonly record struct PublishProperties
 
     public UserProperties UserProperties { get; init; }
 
+    /// <summary>
+    /// True when no property is set: the same as <c>== default</c>, without comparing every
+    /// member (3.1.1 encoding checks this on every PUBLISH). Internal, so not printed by ToString.
+    /// </summary>
+    internal bool IsEmpty =>
+        PayloadFormatIndicator is null && MessageExpiryInterval is null && ContentType is null &&
+        ResponseTopic is null && CorrelationData is null && TopicAlias is null &&
+        SubscriptionIdentifiers.Count == 0 && UserProperties.Count == 0;
+
     /// <summary>Length of the property block (without its own length prefix); validates values.</summary>
     public int GetLength()
     {

@@ -36,9 +36,20 @@ internal readonly struct SubscriptionIdentifiers : IEquatable<SubscriptionIdenti
     public int GetEncodedSize()
     {
         int size = 0;
-        foreach (uint id in this)
+        if (_list is not null)
         {
-            size += 1 + VariableByteInteger.GetSize((int)Check(id));
+            // The application's array, walked in place: no enumerator.
+            foreach (uint id in _list)
+            {
+                size += 1 + VariableByteInteger.GetSize((int)Check(id));
+            }
+        }
+        else if (Count != 0)
+        {
+            foreach (uint id in this)
+            {
+                size += 1 + VariableByteInteger.GetSize((int)Check(id));
+            }
         }
 
         return size;
@@ -46,10 +57,21 @@ internal readonly struct SubscriptionIdentifiers : IEquatable<SubscriptionIdenti
 
     public void Write(ref MqttWriter writer)
     {
-        foreach (uint id in this)
+        if (_list is not null)
         {
-            writer.WriteByte((byte)PropertyId.SubscriptionIdentifier);
-            writer.WriteVariableByteInteger((int)id);
+            foreach (uint id in _list)
+            {
+                writer.WriteByte((byte)PropertyId.SubscriptionIdentifier);
+                writer.WriteVariableByteInteger((int)id);
+            }
+        }
+        else if (Count != 0)
+        {
+            foreach (uint id in this)
+            {
+                writer.WriteByte((byte)PropertyId.SubscriptionIdentifier);
+                writer.WriteVariableByteInteger((int)id);
+            }
         }
     }
 
@@ -105,13 +127,20 @@ internal readonly struct SubscriptionIdentifiers : IEquatable<SubscriptionIdenti
         private readonly uint[]? _list;
         private PropertyReader _reader;
         private int _index;
+        private bool _hasBlock;
 
         internal Enumerator(SubscriptionIdentifiers owner)
         {
             _list = owner._list;
-            _reader = PropertyReader.OpenValidated(owner._block, owner._blockOffset);
             _index = -1;
             Current = 0;
+
+            // Only a decoded packet has a block to walk; an array or an empty set needs no reader.
+            if (_list is null && owner.Count != 0)
+            {
+                _reader = PropertyReader.OpenValidated(owner._block, owner._blockOffset);
+                _hasBlock = true;
+            }
         }
 
         public uint Current { get; private set; }
@@ -129,7 +158,7 @@ internal readonly struct SubscriptionIdentifiers : IEquatable<SubscriptionIdenti
                 return true;
             }
 
-            while (_reader.TryRead(out Property p))
+            while (_hasBlock && _reader.TryRead(out Property p))
             {
                 if (p.Id == PropertyId.SubscriptionIdentifier)
                 {

@@ -41,9 +41,20 @@ internal readonly struct UserProperties : IEquatable<UserProperties>
     public int GetEncodedSize()
     {
         int size = 0;
-        foreach (UserProperty p in this)
+        if (_list is not null)
         {
-            size += 1 + 2 + FieldSize.String(p.Name, "User Property name") + 2 + FieldSize.String(p.Value, "User Property value");
+            // The application's array, walked in place: no enumerator, no copies.
+            foreach (ref readonly UserProperty p in _list.AsSpan())
+            {
+                size += Size(p);
+            }
+        }
+        else if (Count != 0)
+        {
+            foreach (UserProperty p in this)
+            {
+                size += Size(p);
+            }
         }
 
         return size;
@@ -51,12 +62,30 @@ internal readonly struct UserProperties : IEquatable<UserProperties>
 
     public void Write(ref MqttWriter writer)
     {
-        foreach (UserProperty p in this)
+        if (_list is not null)
         {
-            writer.WriteByte((byte)PropertyId.UserProperty);
-            writer.WriteString(p.Name);
-            writer.WriteString(p.Value);
+            foreach (ref readonly UserProperty p in _list.AsSpan())
+            {
+                Write(ref writer, p);
+            }
         }
+        else if (Count != 0)
+        {
+            foreach (UserProperty p in this)
+            {
+                Write(ref writer, p);
+            }
+        }
+    }
+
+    private static int Size(in UserProperty p) =>
+        1 + 2 + FieldSize.String(p.Name, "User Property name") + 2 + FieldSize.String(p.Value, "User Property value");
+
+    private static void Write(ref MqttWriter writer, in UserProperty p)
+    {
+        writer.WriteByte((byte)PropertyId.UserProperty);
+        writer.WriteString(p.Name);
+        writer.WriteString(p.Value);
     }
 
     public Enumerator GetEnumerator() => new(this);
@@ -106,13 +135,20 @@ internal readonly struct UserProperties : IEquatable<UserProperties>
         private readonly UserProperty[]? _list;
         private PropertyReader _reader;
         private int _index;
+        private bool _hasBlock;
 
         internal Enumerator(UserProperties owner)
         {
             _list = owner._list;
-            _reader = PropertyReader.OpenValidated(owner._block, owner._blockOffset);
             _index = -1;
             Current = default;
+
+            // Only a decoded packet has a block to walk; an array or an empty set needs no reader.
+            if (_list is null && owner.Count != 0)
+            {
+                _reader = PropertyReader.OpenValidated(owner._block, owner._blockOffset);
+                _hasBlock = true;
+            }
         }
 
         public UserProperty Current { get; private set; }
@@ -130,7 +166,7 @@ internal readonly struct UserProperties : IEquatable<UserProperties>
                 return true;
             }
 
-            while (_reader.TryRead(out Property p))
+            while (_hasBlock && _reader.TryRead(out Property p))
             {
                 if (p.Id == PropertyId.UserProperty)
                 {
