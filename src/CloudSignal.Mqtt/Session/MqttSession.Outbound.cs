@@ -157,6 +157,14 @@ internal sealed partial class MqttSession
             return;
         }
 
+        if (entry.State == InflightState.AwaitingPubComp)
+        {
+            // A repeated PUBREC: the server has not seen our PUBREL. Whatever its code, the server
+            // took the message at the first PUBREC, so the flow goes on: PUBREL again.
+            _transmit.Enqueue(new Outgoing(OutgoingKind.PubRel, id));
+            return;
+        }
+
         if ((byte)packet.ReasonCode >= 0x80)
         {
             // 5.0 §4.3.3: a failed PUBREC ends the flow; no PUBREL follows.
