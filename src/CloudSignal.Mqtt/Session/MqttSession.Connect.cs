@@ -23,15 +23,21 @@ internal sealed partial class MqttSession
             throw new InvalidOperationException($"Connect() needs a disconnected session; it is {State}.");
         }
 
-        ClientId = _options.ClientId;
         bool v5 = _version == MqttProtocolVersion.V500;
+        if (_options.ClientId.Length > 0 || !v5)
+        {
+            ClientId = _options.ClientId;
+        }
+
+        // Otherwise ClientId is empty, or the identifier a previous CONNACK assigned (5.0 §3.2.2.3.7):
+        // naming it again is what lets a session the server kept be resumed.
         IMqttAuthenticator? auth = v5 ? _options.Authenticator : null;
         var connect = new ConnectPacket
         {
             ProtocolVersion = _version,
             CleanStart = _options.CleanStart,
             KeepAlive = _options.KeepAliveSeconds,
-            ClientId = _options.ClientId,
+            ClientId = ClientId,
             Will = _options.Will,
             UserName = _options.UserName is { } user ? new MqttString(user) : default(MqttString?),
             Password = _options.Password is { } password ? new MqttBinary(password) : default(MqttBinary?),
@@ -56,7 +62,8 @@ internal sealed partial class MqttSession
 
         _transmit.Clear();
         _pingSent = null;
-        _keepAliveTicks = ToTicks(_options.KeepAlive);
+        // The period the server enforces is the whole seconds we send, so ours is the same.
+        _keepAliveTicks = ToTicks(TimeSpan.FromSeconds(_options.KeepAliveSeconds));
         _outboundAliases.Reset(0);
         _inboundAliases.Reset(v5 ? _options.TopicAliasMaximum : (ushort)0);
         _transmit.Enqueue(Outgoing.Control(connect));

@@ -12,14 +12,45 @@ internal sealed record SessionOptions
 
     public bool CleanStart { get; init; } = true;
 
-    /// <summary>Zero disables keep alive. Sent in whole seconds (at most 65,535).</summary>
-    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Zero disables keep alive. Sent in whole seconds (fractions dropped, at most 65,535), and
+    /// PINGREQ follows the value sent.
+    /// </summary>
+    public TimeSpan KeepAlive
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long to wait for PINGRESP; null means the keep alive period.</summary>
-    public TimeSpan? PingResponseTimeout { get; init; }
+    public TimeSpan? PingResponseTimeout
+    {
+        get;
+        init
+        {
+            if (value is TimeSpan timeout)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(value));
+            }
+
+            field = value;
+        }
+    }
 
     /// <summary>How long to wait for CONNACK (and any AUTH exchange before it).</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ConnectTimeout
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            field = value;
+        }
+    } = TimeSpan.FromSeconds(30);
 
     public string? UserName { get; init; }
 
