@@ -83,11 +83,27 @@ internal sealed partial class MqttSession
         ConnAckProperties p = packet.Properties;
         if (packet.ReasonCode != MqttReasonCode.Success)
         {
-            string what = _version == MqttProtocolVersion.V500
-                ? $"0x{(byte)packet.ReasonCode:X2} {packet.ReasonCode}"
-                : $"return code {(byte)packet.ReasonCode} {packet.ReturnCode}";
-            Close(CloseReason.ConnectionRefused, packet.ReasonCode, $"the server refused the connection: {what}",
-                p.ReasonString?.ToString(), p.ServerReference?.ToString());
+            if (_version == MqttProtocolVersion.V500)
+            {
+                Close(CloseReason.ConnectionRefused, packet.ReasonCode,
+                    $"the server refused the connection: 0x{(byte)packet.ReasonCode:X2} {packet.ReasonCode}",
+                    p.ReasonString?.ToString(), p.ServerReference?.ToString());
+            }
+            else
+            {
+                Refused311(packet.ReturnCode);
+            }
+
+            return;
+        }
+
+        string? method = _version == MqttProtocolVersion.V500 ? _options.Authenticator?.Method : null;
+        if (p.AuthenticationMethod?.ToString() != method)
+        {
+            // [MQTT-4.12.0-5]: a successful CONNACK names the method of CONNECT; [MQTT-4.12.0-6]: or none.
+            Violation(MqttReasonCode.ProtocolError, method is null
+                ? $"CONNACK names Authentication Method \"{p.AuthenticationMethod}\", but CONNECT named none"
+                : $"CONNACK does not name the Authentication Method \"{method}\" of CONNECT");
             return;
         }
 
@@ -163,6 +179,25 @@ internal sealed partial class MqttSession
             AuthenticationMethod = auth.Method,
             AuthenticationData = new MqttBinary(response),
         })));
+    }
+
+    /// <summary>
+    /// A 3.1.1 refusal (3.1.1 §3.2.2.3 Table 3.1), reported with the 5.0 code of the same meaning
+    /// (5.0 Table 3-1) so that every refusal reads ≥ 0x80, and with the return code itself.
+    /// </summary>
+    private void Refused311(ConnectReturnCode returnCode)
+    {
+        MqttReasonCode code = returnCode switch
+        {
+            ConnectReturnCode.UnacceptableProtocolVersion => MqttReasonCode.UnsupportedProtocolVersion,
+            ConnectReturnCode.IdentifierRejected => MqttReasonCode.ClientIdentifierNotValid,
+            ConnectReturnCode.ServerUnavailable => MqttReasonCode.ServerUnavailable,
+            ConnectReturnCode.BadUserNameOrPassword => MqttReasonCode.BadUserNameOrPassword,
+            ConnectReturnCode.NotAuthorized => MqttReasonCode.NotAuthorized,
+            _ => MqttReasonCode.UnspecifiedError,
+        };
+        Close(new CloseInfo(CloseReason.ConnectionRefused, code,
+            $"the server refused the connection: return code {(byte)returnCode} {returnCode}", ReturnCode: returnCode));
     }
 
     private void OnServerDisconnect(in DisconnectPacket packet)

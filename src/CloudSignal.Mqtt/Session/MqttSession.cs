@@ -75,7 +75,8 @@ internal sealed partial class MqttSession
                 // A 3.1.1-only server answers our level-5 CONNECT with the 3.1.1 CONNACK 20 02 00 01
                 // ("unacceptable protocol version"), which is not a valid 5.0 CONNACK.
                 buffer = buffer.Slice(4);
-                Close(CloseReason.ConnectionRefused, MqttReasonCode.UnsupportedProtocolVersion, "the server does not support MQTT 5.0 (3.1.1 return code 1)");
+                Close(new CloseInfo(CloseReason.ConnectionRefused, MqttReasonCode.UnsupportedProtocolVersion,
+                    "the server does not support MQTT 5.0 (3.1.1 return code 1)", ReturnCode: ConnectReturnCode.UnacceptableProtocolVersion));
                 return;
             }
 

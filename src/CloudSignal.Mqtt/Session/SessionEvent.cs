@@ -58,12 +58,23 @@ internal enum CloseReason
 }
 
 /// <summary>Details of a <see cref="SessionEventKind.Closed"/> event.</summary>
+/// <param name="Reason">Why the connection ended.</param>
+/// <param name="ReasonCode">
+/// Always a 5.0 code, under 3.1.1 too: a 3.1.1 refusal carries its Table 3-1 equivalent
+/// (return code 1 → 0x84, 2 → 0x85, 3 → 0x88, 4 → 0x86, 5 → 0x87), so a code ≥ 0x80 means failure
+/// at both levels; <paramref name="ReturnCode"/> keeps the byte the 3.1.1 server sent.
+/// </param>
+/// <param name="Message">What happened, for logs.</param>
+/// <param name="ReasonString">The server's Reason String (5.0 CONNACK or DISCONNECT), if any.</param>
+/// <param name="ServerReference">The server's Server Reference (5.0 CONNACK or DISCONNECT), if any.</param>
+/// <param name="ReturnCode">The 3.1.1 Connect Return Code of a refusal; null otherwise.</param>
 internal sealed record CloseInfo(
     CloseReason Reason,
     MqttReasonCode ReasonCode,
     string Message,
     string? ReasonString = null,
-    string? ServerReference = null);
+    string? ServerReference = null,
+    ConnectReturnCode? ReturnCode = null);
 
 /// <summary>What the CONNACK said, with the server limits now in force (5.0 §3.2.2.3).</summary>
 internal sealed record ConnectedInfo(
