@@ -31,6 +31,13 @@ internal sealed partial class MqttSession
         {
             if (session._version == MqttProtocolVersion.V500)
             {
+                if (session.State == SessionState.Connecting)
+                {
+                    // [MQTT-3.14.0-1]: the server sends DISCONNECT only after a successful CONNACK.
+                    session.Violation(MqttReasonCode.ProtocolError, $"DISCONNECT 0x{(byte)packet.ReasonCode:X2} before CONNACK");
+                    return;
+                }
+
                 session.OnServerDisconnect(packet);
             }
             else

@@ -32,7 +32,8 @@ namespace CloudSignal.Mqtt.Session;
  * flows past PUBREC, in original order, before new traffic; no session → send again as new.
  *
  * Peer errors never throw out of the session: a malformed packet or a protocol violation
- * becomes a Closed event with the reason code, and under 5.0 a DISCONNECT carrying it.
+ * becomes a Closed event with the reason code, and under 5.0 a DISCONNECT carrying it. Once
+ * the session is Disconnecting or Disconnected, received bytes are dropped unread.
  */
 
 /// <summary>The MQTT client session as a sans-IO state machine. See the theory of operation above.</summary>
@@ -68,8 +69,16 @@ internal sealed partial class MqttSession
     public void HandleReceived(ref ReadOnlySequence<byte> buffer)
     {
         var handler = new PacketDispatcher(this);
-        while (State is SessionState.Connecting or SessionState.Connected or SessionState.Disconnecting && !buffer.IsEmpty)
+        while (!buffer.IsEmpty)
         {
+            if (State is not (SessionState.Connecting or SessionState.Connected))
+            {
+                // Closing (our DISCONNECT is queued, after Disconnect() or a violation) or closed: the
+                // rest is dropped unread, so nothing is delivered or answered after it [MQTT-3.14.4-1].
+                buffer = buffer.Slice(buffer.End);
+                return;
+            }
+
             if (State == SessionState.Connecting && _version == MqttProtocolVersion.V500 && IsLegacyRefusal(buffer))
             {
                 // A 3.1.1-only server answers our level-5 CONNECT with the 3.1.1 CONNACK 20 02 00 01
@@ -139,6 +148,9 @@ internal sealed partial class MqttSession
         }
 
         var packet = new DisconnectPacket(_version == MqttProtocolVersion.V500 ? reasonCode : MqttReasonCode.NormalDisconnection);
+
+        // [MQTT-3.14.2-1]: a code outside Table 3-10 fails this call, not a later PollTransmit.
+        packet.GetRemainingLength(_version);
         CloseAfterSending(packet, new CloseInfo(CloseReason.LocalDisconnect, reasonCode, "disconnected by the client"));
     }
 
