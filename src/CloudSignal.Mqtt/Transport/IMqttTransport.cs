@@ -1,0 +1,38 @@
+using System.IO.Pipelines;
+
+namespace CloudSignal.Mqtt.Transport;
+
+/// <summary>
+/// An open network connection to the broker as a duplex byte pipe. MQTT sees only bytes: TCP,
+/// TLS and WebSocket all look the same from here (5.0 §4.2, §6; 3.1.1 §4.2, §6).
+/// </summary>
+/// <remarks>
+/// <para>Ownership: one reader reads <see cref="Input"/> and one writer writes <see cref="Output"/>,
+/// each from one task at a time, as for any pipe. The transport completes neither pipe while the
+/// connection is open.</para>
+/// <para>Receiving: <see cref="Input"/> yields the bytes in order with no framing;
+/// packet boundaries are the decoder's business (a WebSocket frame may hold part of a packet or
+/// several packets, [MQTT-6.0.0-2]). When the server closes the connection cleanly (TCP FIN, or a
+/// WebSocket close frame) a read returns <see cref="ReadResult.IsCompleted"/> with whatever bytes
+/// were left. When the connection breaks (reset, TLS error, a WebSocket frame that is not binary
+/// [MQTT-6.0.0-1]) a read throws an <see cref="IOException"/>.</para>
+/// <para>Sending: bytes go out on <see cref="PipeWriter.FlushAsync"/>, one flush per batch of
+/// packets. The flush completes when the bytes were handed to the network (for a WebSocket, sent as
+/// binary messages). A broken connection makes the flush throw an <see cref="IOException"/>.
+/// Bytes written but not flushed are never sent.</para>
+/// <para>Closing is <see cref="IAsyncDisposable.DisposeAsync"/>: it ends the connection politely
+/// (TLS close_notify, WebSocket close handshake, TCP FIN), waits at most about a second for the
+/// server to close its side so that data already flushed — a DISCONNECT — is not lost to a reset,
+/// and then releases everything, completing both pipes. Stop reading and writing first: a read or
+/// flush still in flight fails (with an <see cref="IOException"/>,
+/// <see cref="ObjectDisposedException"/> or <see cref="OperationCanceledException"/>).
+/// Disposing twice is harmless.</para>
+/// </remarks>
+internal interface IMqttTransport : IAsyncDisposable
+{
+    /// <summary>Bytes from the server.</summary>
+    PipeReader Input { get; }
+
+    /// <summary>Bytes to the server; they are sent on flush.</summary>
+    PipeWriter Output { get; }
+}
