@@ -26,11 +26,11 @@ internal readonly struct MqttString : IEquatable<MqttString>
     }
 
     /// <summary>Wraps bytes already checked by <see cref="Utf8Validation"/>.</summary>
-    private MqttString(ReadOnlySequence<byte> validatedUtf8)
+    private MqttString(in ReadOnlySequence<byte> validatedUtf8, int byteCount)
     {
         _text = null;
         _utf8 = validatedUtf8;
-        _byteCount = (int)validatedUtf8.Length;
+        _byteCount = byteCount;
     }
 
     public static MqttString Empty => default;
@@ -48,7 +48,10 @@ internal readonly struct MqttString : IEquatable<MqttString>
 
     public static implicit operator MqttString(string text) => new(text);
 
-    internal static MqttString FromValidatedUtf8(in ReadOnlySequence<byte> utf8) => new(utf8);
+    internal static MqttString FromValidatedUtf8(in ReadOnlySequence<byte> utf8) => new(utf8, (int)utf8.Length);
+
+    /// <summary>As above, when the caller knows the length (<paramref name="byteCount"/> == <c>utf8.Length</c>).</summary>
+    internal static MqttString FromValidatedUtf8(in ReadOnlySequence<byte> utf8, int byteCount) => new(utf8, byteCount);
 
     /// <summary>Encodes into <paramref name="destination"/>, which holds at least <see cref="ByteCount"/> bytes.</summary>
     public void CopyTo(Span<byte> destination)

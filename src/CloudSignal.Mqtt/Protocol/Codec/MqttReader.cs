@@ -15,15 +15,24 @@ namespace CloudSignal.Mqtt.Protocol;
 /// position, like <c>Utf8JsonReader</c>; only a packet split across segments pays for a
 /// <see cref="SequenceReader{T}"/>. Both paths apply exactly the same checks.
 /// </remarks>
-internal ref struct MqttReader
+internal ref partial struct MqttReader
 {
-    private readonly ReadOnlySequence<byte> _bytes;
+    private const byte NoOrigin = 0;
+    private const byte ArrayOrigin = 1;
+    private const byte SegmentOrigin = 2;
+
     private readonly long _baseOffset;
 
-    // Contiguous input: the bytes as one span, and how many of them have been read.
+    // Contiguous input: the bytes as one span, and how many of them have been read. Slices
+    // (strings, payloads) are built straight from the array or segment the span lies in;
+    // _bytes is kept only when that is unknown (a MemoryManager) or the input is segmented.
     private ReadOnlySpan<byte> _span;
     private bool _contiguous;
     private int _position;
+    private object? _origin;
+    private int _originStart;
+    private byte _originKind;
+    private ReadOnlySequence<byte> _bytes;
 
     // Input in several segments.
     private SequenceReader<byte> _reader;
@@ -38,39 +47,36 @@ internal ref struct MqttReader
     }
 
     /// <summary>
-    /// As <see cref="MqttReader(ReadOnlySequence{byte}, long)"/>, for a caller that may already
-    /// hold <paramref name="bytes"/> as one span: <paramref name="span"/> is either all of
-    /// <paramref name="bytes"/> or empty (then the sequence is examined as usual).
+    /// A reader over the <paramref name="length"/> bytes at <paramref name="start"/> of
+    /// <paramref name="buffer"/> (a packet's body), for a caller that already holds the
+    /// buffer's first span: when the body lies in it, nothing is sliced up front.
     /// </summary>
-    internal MqttReader(ReadOnlySequence<byte> bytes, ReadOnlySpan<byte> span, long baseOffset)
+    internal MqttReader(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, int start, int length)
     {
-        _bytes = bytes;
-        _baseOffset = baseOffset;
-        if (span.Length == bytes.Length)
+        _baseOffset = start;
+        if (first.Length - start >= length && TryGetOrigin(buffer, out _origin, out _originStart, out _originKind))
         {
-            _span = span;
+            _span = first.Slice(start, length);
+            _originStart += start;
             _contiguous = true;
         }
         else
         {
+            _bytes = buffer.Slice(start, length);
             Start();
         }
     }
 
-    // Out of line and in place: SequenceReader is large (and its constructor too), and a
-    // returned reader would be copied into every caller's frame.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Start()
+    // A section of a contiguous reader: same origin, further in.
+    private MqttReader(ReadOnlySpan<byte> span, object? origin, int originStart, byte originKind, ReadOnlySequence<byte> bytes, long baseOffset)
     {
-        if (_bytes.IsSingleSegment)
-        {
-            _span = _bytes.FirstSpan;
-            _contiguous = true;
-        }
-        else
-        {
-            _reader = new SequenceReader<byte>(_bytes);
-        }
+        _baseOffset = baseOffset;
+        _span = span;
+        _contiguous = true;
+        _origin = origin;
+        _originStart = originStart;
+        _originKind = originKind;
+        _bytes = bytes;
     }
 
     /// <summary>Offset of the next byte, counted from the start of the packet.</summary>
@@ -145,7 +151,7 @@ internal ref struct MqttReader
             if (_span.Length - start >= length && Utf8Validation.IsValid(_span.Slice(start, length)))
             {
                 _position = start + length;
-                return MqttString.FromValidatedUtf8(SliceAt(start, length));
+                return MqttString.FromValidatedUtf8(SliceAt(start, length), length);
             }
         }
 
@@ -172,7 +178,7 @@ internal ref struct MqttReader
                     // Valid means no U+0000, so whatever IndexOfAny found is a wildcard.
                     hasWildcard = special >= 0;
                     _position = start + length;
-                    return MqttString.FromValidatedUtf8(SliceAt(start, length));
+                    return MqttString.FromValidatedUtf8(SliceAt(start, length), length);
                 }
             }
         }
@@ -211,9 +217,10 @@ internal ref struct MqttReader
         if (_contiguous && (uint)length <= (uint)(_span.Length - _position))
         {
             ReadOnlySpan<byte> span = _span.Slice(_position, length);
-            ReadOnlySequence<byte> bytes = SliceAt(_position, length);
+            ReadOnlySequence<byte> bytes = _originKind == NoOrigin ? _bytes.Slice(_position, length) : default;
+            int originStart = _originStart + _position;
             _position += length;
-            return new MqttReader(bytes, span, offset);
+            return new MqttReader(span, _origin, originStart, _originKind, bytes, offset);
         }
 
         return new MqttReader(ReadBytes(length, field), offset);
@@ -223,7 +230,7 @@ internal ref struct MqttReader
     {
         if (_contiguous)
         {
-            ReadOnlySequence<byte> tail = _position == 0 ? _bytes : SliceAt(_position, _span.Length - _position);
+            ReadOnlySequence<byte> tail = SliceAt(_position, _span.Length - _position);
             _position = _span.Length;
             return tail;
         }
@@ -245,120 +252,23 @@ internal ref struct MqttReader
         ThrowHelper.Malformed(
             packet, Offset, $"{Remaining} byte(s) left over after the last field: Remaining Length disagrees with the content");
 
-    // ReadOnlySequence.Slice is large; inlined into every read it would swell the callers'
-    // frames (and the zeroing of them) far more than a call costs.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private readonly ReadOnlySequence<byte> SliceAt(int start, int length) => _bytes.Slice(start, length);
-
-    private ReadOnlySequence<byte> ReadLengthPrefixed(string field)
+    // A slice of contiguous input, made from its array or segment directly: ReadOnlySequence.Slice
+    // handles every shape of sequence and costs several times as much (it was ~10% of a decode).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly ReadOnlySequence<byte> SliceAt(int start, int length)
     {
-        ushort length = ReadUInt16(field);
-        return ReadBytes(length, field);
+        int from = _originStart + start;
+        if (_originKind == ArrayOrigin)
+        {
+            return new ReadOnlySequence<byte>(Unsafe.As<byte[]>(_origin)!, from, length);
+        }
+
+        if (_originKind == SegmentOrigin)
+        {
+            var segment = Unsafe.As<ReadOnlySequenceSegment<byte>>(_origin)!;
+            return new ReadOnlySequence<byte>(segment, from, segment, from + length);
+        }
+
+        return SliceOfBytes(start, length);
     }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private byte ReadByteSlow(string field)
-    {
-        if (_contiguous || !_reader.TryRead(out byte value))
-        {
-            Truncated(field, 1);
-            return 0;
-        }
-
-        return value;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private ushort ReadUInt16Slow(string field)
-    {
-        if (_contiguous || !_reader.TryReadBigEndian(out short value))
-        {
-            Truncated(field, 2);
-            return 0;
-        }
-
-        return (ushort)value;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private uint ReadUInt32Slow(string field)
-    {
-        if (_contiguous || !_reader.TryReadBigEndian(out int value))
-        {
-            Truncated(field, 4);
-            return 0;
-        }
-
-        return (uint)value;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private int ReadVariableByteIntegerSlow(string field)
-    {
-        long offset = Offset;
-        bool complete;
-        int value;
-        if (_contiguous)
-        {
-            complete = VariableByteInteger.TryRead(_span[_position..], field, offset, out value, out int consumed);
-            _position += consumed;
-        }
-        else
-        {
-            complete = VariableByteInteger.TryRead(ref _reader, field, offset, out value);
-        }
-
-        if (!complete)
-        {
-            ThrowHelper.Malformed(field, offset, "variable byte integer runs past the end of the packet");
-        }
-
-        return value;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private MqttString ReadStringSlow(string field)
-    {
-        long offset = Offset;
-        ReadOnlySequence<byte> bytes = ReadLengthPrefixed(field);
-        if (!Utf8Validation.IsValid(bytes))
-        {
-            // [MQTT-1.5.4-1] ill-formed UTF-8 or a surrogate, [MQTT-1.5.4-2] U+0000
-            ThrowHelper.Malformed(field, offset, "string is not well-formed UTF-8 or contains U+0000");
-        }
-
-        return MqttString.FromValidatedUtf8(bytes);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private ReadOnlySequence<byte> ReadBytesSlow(int length, string field)
-    {
-        if (length > Remaining)
-        {
-            Truncated(field, length);
-        }
-
-        if (_contiguous)
-        {
-            // Only a negative length gets here: Slice throws as it always has.
-            return _bytes.Slice(_position, length);
-        }
-
-        ReadOnlySequence<byte> slice = _reader.UnreadSequence.Slice(0, length);
-        _reader.Advance(length);
-        return slice;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private ReadOnlySequence<byte> ReadToEndSlow()
-    {
-        ReadOnlySequence<byte> rest = _reader.UnreadSequence;
-        _reader.AdvanceToEnd();
-        return rest;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private readonly void Truncated(string field, int needed) =>
-        ThrowHelper.Malformed(
-            field, Offset, $"needs {needed} byte(s) but only {Remaining} remain: Remaining Length disagrees with the content");
 }

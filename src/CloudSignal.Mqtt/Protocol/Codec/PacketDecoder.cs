@@ -70,28 +70,19 @@ internal static class PacketDecoder
         return status;
     }
 
-    // The packet's body, as a slice and, when the packet lies in the first span, as a span.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ReadOnlySequence<byte> Body(in ReadOnlySequence<byte> buffer, in FixedHeader header) =>
-        buffer.Slice(header.HeaderLength, header.RemainingLength);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ReadOnlySpan<byte> Body(ReadOnlySpan<byte> first, in FixedHeader header) =>
-        first.Length >= header.PacketLength ? first.Slice(header.HeaderLength, header.RemainingLength) : default;
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Publish<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
-        handler.OnPublish(PublishPacket.Read(ref reader, header, version));
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        handler.OnPublish(new PublishPacket(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void PubAck<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnPubAck(PubAckPacket.Read(ref reader, header, version));
     }
 
@@ -99,7 +90,7 @@ internal static class PacketDecoder
     private static void PubRec<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnPubRec(PubRecPacket.Read(ref reader, header, version));
     }
 
@@ -107,7 +98,7 @@ internal static class PacketDecoder
     private static void PubRel<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnPubRel(PubRelPacket.Read(ref reader, header, version));
     }
 
@@ -115,7 +106,7 @@ internal static class PacketDecoder
     private static void PubComp<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnPubComp(PubCompPacket.Read(ref reader, header, version));
     }
 
@@ -123,7 +114,7 @@ internal static class PacketDecoder
     private static void PingReq<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnPingReq(PingReqPacket.Read(ref reader, header, version));
     }
 
@@ -131,7 +122,7 @@ internal static class PacketDecoder
     private static void PingResp<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnPingResp(PingRespPacket.Read(ref reader, header, version));
     }
 
@@ -139,7 +130,7 @@ internal static class PacketDecoder
     private static void Connect<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnConnect(ConnectPacket.Read(ref reader, header, version));
     }
 
@@ -147,7 +138,7 @@ internal static class PacketDecoder
     private static void ConnAck<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnConnAck(ConnAckPacket.Read(ref reader, header, version));
     }
 
@@ -155,7 +146,7 @@ internal static class PacketDecoder
     private static void Subscribe<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnSubscribe(SubscribePacket.Read(ref reader, header, version));
     }
 
@@ -163,7 +154,7 @@ internal static class PacketDecoder
     private static void SubAck<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnSubAck(SubAckPacket.Read(ref reader, header, version));
     }
 
@@ -171,7 +162,7 @@ internal static class PacketDecoder
     private static void Unsubscribe<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnUnsubscribe(UnsubscribePacket.Read(ref reader, header, version));
     }
 
@@ -179,7 +170,7 @@ internal static class PacketDecoder
     private static void UnsubAck<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnUnsubAck(UnsubAckPacket.Read(ref reader, header, version));
     }
 
@@ -187,7 +178,7 @@ internal static class PacketDecoder
     private static void Disconnect<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnDisconnect(DisconnectPacket.Read(ref reader, header, version));
     }
 
@@ -195,7 +186,7 @@ internal static class PacketDecoder
     private static void Auth<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(Body(buffer, header), Body(first, header), header.HeaderLength);
+        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
         handler.OnAuth(AuthPacket.Read(ref reader, header, version));
     }
 

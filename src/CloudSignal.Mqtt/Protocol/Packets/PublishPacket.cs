@@ -99,14 +99,16 @@ internal readonly record struct PublishPacket : IMqttPacket
         writer.WriteBytes(_payload.Bytes);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static PublishPacket Read(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version) =>
         new(ref reader, header, version);
 
-    // Decoding is a constructor so every field is read straight into the packet: building it
-    // from locals would put a second 320-byte PublishPacket and a 248-byte PublishProperties
-    // in the frame, all zeroed and copied on every PUBLISH.
-    private PublishPacket(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version)
+    /// <summary>
+    /// Decodes, as <see cref="Read"/>. A constructor, so every field is read straight into the
+    /// packet (and <see cref="PacketDecoder"/> builds it where the handler will see it): building
+    /// it from locals would put a second 320-byte PublishPacket and a 248-byte PublishProperties
+    /// in the frame, all zeroed and copied on every PUBLISH.
+    /// </summary>
+    internal PublishPacket(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version)
     {
         Dup = header.Dup;
         Qos = header.Qos;
@@ -126,7 +128,7 @@ internal readonly record struct PublishPacket : IMqttPacket
 
         if (version == MqttProtocolVersion.V500)
         {
-            _properties = PublishProperties.Read(ref reader);
+            ReadProperties(ref reader, ref _properties);
         }
 
         if (_topicName.IsEmpty && _properties.TopicAlias is null)
@@ -143,4 +145,9 @@ internal readonly record struct PublishPacket : IMqttPacket
 
         _payload = new MqttBinary(reader.ReadToEnd());
     }
+
+    // Out of line so a 3.1.1 PUBLISH does not carry PublishProperties.Read's temporaries.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReadProperties(ref MqttReader reader, ref PublishProperties properties) =>
+        properties = PublishProperties.Read(ref reader);
 }
