@@ -25,6 +25,9 @@ internal struct InflightPublish
 
     /// <summary>Written at least once: a resend carries DUP.</summary>
     public bool Sent;
+
+    /// <summary>Kept by a resumed session and not yet resent on this connection: outside the send quota.</summary>
+    public bool AwaitingResend;
 }
 
 /// <summary>
@@ -37,6 +40,10 @@ internal sealed partial class MqttSession
 {
     private readonly Dictionary<ushort, InflightPublish> _inflight = [];
     private Queue<PendingPublish> _pending = new();
+
+    /// <summary>Flows of a resumed session still to resend, in original order, with their Sequence to skip stale entries.</summary>
+    private readonly Queue<(ushort Id, long Sequence)> _resend = new();
+    private int _awaitingResend;
     private long _nextToken;
     private long _nextSequence;
 
@@ -71,11 +78,41 @@ internal sealed partial class MqttSession
         return token;
     }
 
-    /// <summary>Moves pending publishes into flight, in order, while the connection and the limits allow.</summary>
-    private void DrainPending()
+    /// <summary>Flows counted against the server's Receive Maximum: in flight and sent on this connection.</summary>
+    private int SendQuotaUsed => _inflight.Count - _awaitingResend;
+
+    /// <summary>
+    /// Moves resends and pending publishes into the transmit queue, in publish order, while the
+    /// connection and the limits allow. Resends of a resumed session come before anything
+    /// published after them; with <paramref name="resendsOnly"/>, stops once they are all out.
+    /// </summary>
+    private void DrainPending(bool resendsOnly = false)
     {
-        while (State == SessionState.Connected && _pending.TryPeek(out PendingPublish next))
+        while (State == SessionState.Connected)
         {
+            bool hasNext = _pending.TryPeek(out PendingPublish next);
+            if (TryPeekResend(out ushort resendId, out long resendToken) && (!hasNext || resendToken < next.Token))
+            {
+                if (SendQuotaUsed >= _serverReceiveMaximum)
+                {
+                    return; // 5.0 §4.9: a resend is a QoS 1/2 PUBLISH (or PUBREL) like any other
+                }
+
+                _resend.Dequeue();
+                ref InflightPublish flow = ref CollectionsMarshal.GetValueRefOrNullRef(_inflight, resendId);
+                flow.AwaitingResend = false;
+                _awaitingResend--;
+                _transmit.Enqueue(flow.State == InflightState.AwaitingPubComp
+                    ? new Outgoing(OutgoingKind.PubRel, resendId)
+                    : new Outgoing(OutgoingKind.PublishInflight, resendId));
+                continue;
+            }
+
+            if (!hasNext || (resendsOnly && _awaitingResend == 0))
+            {
+                return;
+            }
+
             if (CheckCapabilities(next.Message, out MqttReasonCode code) is string problem)
             {
                 // Queued before this connection's CONNACK lowered a limit.
@@ -91,7 +128,7 @@ internal sealed partial class MqttSession
                 continue;
             }
 
-            if (_inflight.Count >= _serverReceiveMaximum || !_packetIds.TryAllocate(out ushort id))
+            if (SendQuotaUsed >= _serverReceiveMaximum || !_packetIds.TryAllocate(out ushort id))
             {
                 return;
             }
@@ -106,6 +143,27 @@ internal sealed partial class MqttSession
             };
             _transmit.Enqueue(new Outgoing(OutgoingKind.PublishInflight, id));
         }
+    }
+
+    /// <summary>The next flow to resend, skipping entries for flows that ended (or were answered) meanwhile.</summary>
+    private bool TryPeekResend(out ushort id, out long token)
+    {
+        while (_resend.TryPeek(out (ushort Id, long Sequence) head))
+        {
+            ref InflightPublish flow = ref CollectionsMarshal.GetValueRefOrNullRef(_inflight, head.Id);
+            if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref flow) && flow.Sequence == head.Sequence && flow.AwaitingResend)
+            {
+                id = head.Id;
+                token = flow.Token;
+                return true;
+            }
+
+            _resend.Dequeue();
+        }
+
+        id = 0;
+        token = 0;
+        return false;
     }
 
     /// <summary>Null when the server can take <paramref name="message"/>; otherwise why not.</summary>
@@ -174,6 +232,13 @@ internal sealed partial class MqttSession
 
         // [MQTT-4.3.3-4]: PUBREL, and the message is no longer resent, only the PUBREL.
         entry.State = InflightState.AwaitingPubComp;
+        if (entry.AwaitingResend)
+        {
+            // The server had the PUBLISH from before the reconnect: this PUBREL is the resend.
+            entry.AwaitingResend = false;
+            _awaitingResend--;
+        }
+
         _transmit.Enqueue(new Outgoing(OutgoingKind.PubRel, id));
     }
 
@@ -182,13 +247,20 @@ internal sealed partial class MqttSession
         ref InflightPublish entry = ref CollectionsMarshal.GetValueRefOrNullRef(_inflight, packet.PacketIdentifier);
         if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) && entry.State == InflightState.AwaitingPubComp)
         {
-            Complete(packet.PacketIdentifier, entry.Token, packet.ReasonCode, packet.Properties.ReasonString);
+            // The server owned the message from its PUBREC (5.0 §4.3.3). PUBCOMP 0x92 means it had
+            // already finished the flow (its first PUBCOMP was lost with a connection); 5.0 §3.7.2.1
+            // calls that "not an error during recovery". Either way the publish succeeded.
+            Complete(packet.PacketIdentifier, entry.Token, MqttReasonCode.Success, packet.Properties.ReasonString);
         }
     }
 
     private void Complete(ushort id, long token, MqttReasonCode code, MqttString? reasonString)
     {
-        _inflight.Remove(id);
+        if (_inflight.Remove(id, out InflightPublish flow) && flow.AwaitingResend)
+        {
+            _awaitingResend--;
+        }
+
         _packetIds.Release(id);
         _events.Enqueue(new SessionEvent(SessionEventKind.PublishCompleted, token, code, reasonString?.ToString()));
         DrainControl();
@@ -197,12 +269,15 @@ internal sealed partial class MqttSession
 
     /// <summary>
     /// After CONNACK: with a session, resend unacknowledged PUBLISH (DUP) and PUBREL in original
-    /// order before anything new [MQTT-4.4.0-1]. Without one, the server kept nothing: flows past
-    /// PUBREC were delivered (the server took ownership at PUBREC) and complete; the rest go
-    /// again as new publishes, ahead of later ones.
+    /// order before anything new [MQTT-4.4.0-1] [MQTT-4.6.0-1], within the new connection's
+    /// Receive Maximum (5.0 §4.9: the send quota starts afresh; the rest follow as acks free it).
+    /// Without one, the server kept nothing: flows past PUBREC were delivered (the server took
+    /// ownership at PUBREC) and complete; the rest go again as new publishes, ahead of later ones.
     /// </summary>
     private void ResumeSession(bool sessionPresent)
     {
+        _resend.Clear();
+        _awaitingResend = 0;
         if (!sessionPresent)
         {
             _inboundQos2.Clear();
@@ -218,11 +293,12 @@ internal sealed partial class MqttSession
         {
             foreach ((ushort id, InflightPublish flow) in flows)
             {
-                _transmit.Enqueue(flow.State == InflightState.AwaitingPubComp
-                    ? new Outgoing(OutgoingKind.PubRel, id)
-                    : new Outgoing(OutgoingKind.PublishInflight, id));
+                CollectionsMarshal.GetValueRefOrNullRef(_inflight, id).AwaitingResend = true;
+                _resend.Enqueue((id, flow.Sequence));
+                _awaitingResend++;
             }
 
+            DrainPending(resendsOnly: true);
             return;
         }
 
@@ -244,11 +320,16 @@ internal sealed partial class MqttSession
         PushFrontPending(again);
     }
 
+    /// <summary>
+    /// Puts publishes taken back from a closed connection ahead of newer ones. Tokens grow in
+    /// publish order, so sorting by token restores the order the application published in,
+    /// across QoS levels (a QoS 0 never written keeps its place among the flows around it).
+    /// </summary>
     private void PushFrontPending(List<PendingPublish> first)
     {
         if (first.Count > 0)
         {
-            _pending = new Queue<PendingPublish>(first.Concat(_pending));
+            _pending = new Queue<PendingPublish>(first.Concat(_pending).OrderBy(p => p.Token));
         }
     }
 }
