@@ -72,14 +72,24 @@ internal sealed partial class MqttSession
     /// <summary>Writes a PUBLISH, giving it a topic alias when automatic aliases are on (5.0).</summary>
     private int WritePublish(IBufferWriter<byte> output, PublishPacket packet)
     {
-        if (_options.AutomaticTopicAliases && _version == MqttProtocolVersion.V500 &&
-            _outboundAliases.Assign(packet.TopicName.ToString(), out bool topicKnown) is ushort alias)
+        if (_options.AutomaticTopicAliases && _version == MqttProtocolVersion.V500 && _outboundAliases.Enabled)
         {
-            packet = packet with
+            string topic = packet.TopicName.ToString();
+            bool known = _outboundAliases.IsKnown(topic);
+
+            // The alias property adds 3 bytes, and a first use still carries the topic: check the
+            // aliased form against the server's Maximum Packet Size [MQTT-3.1.2-24] before
+            // committing to it (the plain form was checked when the publish was accepted).
+            PublishPacket aliased = packet with
             {
-                TopicName = topicKnown ? MqttString.Empty : packet.TopicName,
-                Properties = packet.Properties with { TopicAlias = alias },
+                TopicName = known ? MqttString.Empty : packet.TopicName,
+                Properties = packet.Properties with { TopicAlias = 1 },
             };
+            if ((uint)PacketEncoder.GetSize(aliased, _version) <= _serverMaximumPacketSize &&
+                _outboundAliases.Assign(topic, out _) is ushort alias)
+            {
+                packet = aliased with { Properties = aliased.Properties with { TopicAlias = alias } };
+            }
         }
 
         return PacketEncoder.Write(output, packet, _version);

@@ -21,6 +21,12 @@ internal sealed class OutboundTopicAliases
         _maximum = maximum;
     }
 
+    /// <summary>False when this connection allows no aliases.</summary>
+    public bool Enabled => _maximum != 0;
+
+    /// <summary>Whether the server already maps an alias to <paramref name="topic"/> (recency unchanged).</summary>
+    public bool IsKnown(string topic) => _byTopic.ContainsKey(topic);
+
     /// <summary>
     /// The alias to send with <paramref name="topic"/>, and whether the topic itself can be left
     /// out (the server already knows the mapping). Null when aliases are off.
