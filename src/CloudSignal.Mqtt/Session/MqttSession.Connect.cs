@@ -203,6 +203,16 @@ internal sealed partial class MqttSession
     private void OnServerDisconnect(in DisconnectPacket packet)
     {
         DisconnectProperties p = packet.Properties;
+        if (p.SessionExpiryInterval is not null)
+        {
+            // [MQTT-3.14.2-2]: the server never sends a Session Expiry Interval in DISCONNECT. It is
+            // closing anyway, so nothing is sent back; what it said is still reported.
+            Close(CloseReason.ProtocolViolation, MqttReasonCode.ProtocolError,
+                $"the server's DISCONNECT 0x{(byte)packet.ReasonCode:X2} carries a Session Expiry Interval",
+                p.ReasonString?.ToString(), p.ServerReference?.ToString());
+            return;
+        }
+
         Close(CloseReason.ServerDisconnect, packet.ReasonCode,
             $"the server disconnected: 0x{(byte)packet.ReasonCode:X2} {packet.ReasonCode}",
             p.ReasonString?.ToString(), p.ServerReference?.ToString());

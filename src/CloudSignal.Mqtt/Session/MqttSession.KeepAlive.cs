@@ -15,7 +15,9 @@ internal sealed partial class MqttSession
     /// <summary>The timestamp (of the session's TimeProvider) at which <see cref="HandleTimeout"/> must run, or null.</summary>
     public long? PollTimeout()
     {
-        long? deadline = _connectDeadline;
+        // Only Connecting and Connected have timers: a deadline while Disconnecting would be one
+        // HandleTimeout ignores, and a driver would spin on it until the DISCONNECT is written.
+        long? deadline = State == SessionState.Connecting ? _connectDeadline : null;
         if (State == SessionState.Connected && _keepAliveTicks > 0)
         {
             long next = _pingSent is long sent ? sent + PingResponseTicks : _lastSent + _keepAliveTicks;

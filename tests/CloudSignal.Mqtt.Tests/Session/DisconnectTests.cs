@@ -146,4 +146,42 @@ public class DisconnectTests
         h.AssertClosed(CloseReason.ProtocolViolation, MqttReasonCode.ProtocolError);
         Assert.Empty(h.Sent());
     }
+
+    [Fact] // [MQTT-3.14.2-2]: a server DISCONNECT never carries a Session Expiry Interval
+    public void ServerDisconnectWithSessionExpiry_V500_ProtocolViolationReasonStringKept()
+    {
+        SessionHarness h = Connected(MqttProtocolVersion.V500);
+
+        h.Receive(new DisconnectPacket(MqttReasonCode.ServerShuttingDown, new DisconnectProperties { SessionExpiryInterval = 0, ReasonString = "bye" }));
+
+        CloseInfo info = h.AssertClosed(CloseReason.ProtocolViolation, MqttReasonCode.ProtocolError);
+        Assert.Equal("bye", info.ReasonString);
+        Assert.Empty(h.Sent()); // the server already ended the connection
+    }
+
+    [Fact] // while our DISCONNECT waits to be written there is no timer to act on, so a driver has nothing to spin on
+    public void DisconnectBeforeConnAck_NotYetWritten_NoDeadline()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var session = new MqttSession(new SessionOptions { ConnectTimeout = TimeSpan.FromSeconds(5) }, time);
+        session.Connect();
+        var output = new ArrayBufferWriter<byte>();
+        session.PollTransmit(output);
+        Assert.Equal(time.GetTimestamp() + (5 * time.TimestampFrequency), session.PollTimeout());
+
+        session.Disconnect();
+        Assert.Equal(SessionState.Disconnecting, session.State);
+        Assert.Null(session.PollTimeout());
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        session.HandleTimeout();
+        Assert.Equal(SessionState.Disconnecting, session.State);
+        Assert.False(session.TryPollEvent(out _));
+
+        output.Clear();
+        session.PollTransmit(output);
+        Assert.Equal(new byte[] { 0xE0, 0x00 }, output.WrittenSpan.ToArray());
+        Assert.True(session.TryPollEvent(out SessionEvent closed));
+        Assert.Equal(CloseReason.LocalDisconnect, Assert.IsType<CloseInfo>(closed.Detail).Reason);
+    }
 }
