@@ -36,7 +36,7 @@ internal static class PublishCase
             ? packet
             : packet with
             {
-                Properties = new PublishProperties
+                Properties = new PublishPacketProperties
                 {
                     UserProperties = new UserProperty[] { new("trace-id", "4bf92f3577b34da6"), new("tenant", "acme") },
                 },

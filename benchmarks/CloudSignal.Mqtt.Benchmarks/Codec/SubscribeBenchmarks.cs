@@ -28,8 +28,8 @@ public class SubscribeBenchmarks
             Properties = v5 ? new SubscribeProperties { SubscriptionIdentifier = 7 } : default,
             Subscriptions = new Subscription[]
             {
-                new("devices/+/telemetry", new SubscriptionOptions { MaximumQos = MqttQos.AtLeastOnce, NoLocal = v5 }),
-                new("alerts/#", new SubscriptionOptions { MaximumQos = MqttQos.AtMostOnce, RetainHandling = v5 ? RetainHandling.DoNotSend : default }),
+                new("devices/+/telemetry", new SubscriptionOptionFlags { MaximumQos = MqttQos.AtLeastOnce, NoLocal = v5 }),
+                new("alerts/#", new SubscriptionOptionFlags { MaximumQos = MqttQos.AtMostOnce, RetainHandling = v5 ? RetainHandling.DoNotSend : default }),
             },
         };
         _wire = new ReadOnlySequence<byte>(PublishCase.Encode(_packet, Version));

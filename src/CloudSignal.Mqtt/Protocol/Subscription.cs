@@ -1,7 +1,7 @@
 namespace CloudSignal.Mqtt.Protocol;
 
 /// <summary>One Topic Filter of a SUBSCRIBE with the options that follow it (5.0 §3.8.3, 3.1.1 §3.8.3).</summary>
-internal readonly record struct Subscription(MqttString TopicFilter, SubscriptionOptions Options = default);
+internal readonly record struct Subscription(MqttString TopicFilter, SubscriptionOptionFlags Options = default);
 
 /// <summary>Retain Handling, bits 5–4 of the Subscription Options (5.0 §3.8.3.1). 3 is a Protocol Error.</summary>
 internal enum RetainHandling : byte
@@ -24,7 +24,7 @@ internal enum RetainHandling : byte
 ///  Reserved   | Retain Handling | Retain As Published | No Local | Maximum QoS
 /// </code>
 /// </summary>
-internal readonly record struct SubscriptionOptions
+internal readonly record struct SubscriptionOptionFlags
 {
     public MqttQos MaximumQos { get; init; }
 
@@ -66,7 +66,7 @@ internal readonly record struct SubscriptionOptions
     }
 
     /// <summary>Parses the options byte read at <paramref name="offset"/>; throws for reserved bits and invalid values.</summary>
-    public static SubscriptionOptions FromByte(byte value, MqttProtocolVersion version, long offset)
+    public static SubscriptionOptionFlags FromByte(byte value, MqttProtocolVersion version, long offset)
     {
         if (version != MqttProtocolVersion.V500)
         {
@@ -95,7 +95,7 @@ internal readonly record struct SubscriptionOptions
             ThrowHelper.ProtocolError("Retain Handling", offset, "3 is not a retain handling option");
         }
 
-        return new SubscriptionOptions
+        return new SubscriptionOptionFlags
         {
             MaximumQos = (MqttQos)(value & 0x03),
             NoLocal = (value & 0x04) != 0,

@@ -8,7 +8,7 @@ internal readonly record struct OutboundMessage(
     ReadOnlyMemory<byte> Payload,
     MqttQos Qos = MqttQos.AtMostOnce,
     bool Retain = false,
-    PublishProperties Properties = default)
+    PublishPacketProperties Properties = default)
 {
     /// <summary>The PUBLISH for this message; the topic alias and DUP are decided at send time.</summary>
     internal PublishPacket ToPacket(ushort packetIdentifier, bool dup) => new()
@@ -55,5 +55,5 @@ internal readonly ref struct InboundMessage
 
     public bool Dup { get; }
 
-    public PublishProperties Properties { get; }
+    public PublishPacketProperties Properties { get; }
 }

@@ -16,7 +16,7 @@ public class DecoderInputShapeTests
         Qos = MqttQos.AtLeastOnce,
         TopicName = "devices/sensor-0042/telemetry",
         PacketIdentifier = 42,
-        Properties = new PublishProperties
+        Properties = new PublishPacketProperties
         {
             ContentType = "application/json",
             CorrelationData = new byte[] { 1, 2, 3 },

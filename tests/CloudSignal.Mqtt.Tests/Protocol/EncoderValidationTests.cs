@@ -57,14 +57,14 @@ public class EncoderValidationTests
     [Fact] // 5.0 §3.3.2.3.4: an empty topic is fine when a Topic Alias names it
     public void EmptyTopicWithAlias_Encoded_Succeeds()
     {
-        var packet = new PublishPacket { TopicName = string.Empty, Properties = new PublishProperties { TopicAlias = 3 } };
+        var packet = new PublishPacket { TopicName = string.Empty, Properties = new PublishPacketProperties { TopicAlias = 3 } };
         Assert.Equal(packet, Infrastructure.Codec.Decode(Infrastructure.Codec.Encode(packet, MqttProtocolVersion.V500), MqttProtocolVersion.V500));
     }
 
     [Fact]
     public void PropertiesOnV311Publish_Encoded_ProtocolError() =>
         Assert.Equal(MqttReasonCode.ProtocolError, Rejection(
-            new PublishPacket { TopicName = "t", Properties = new PublishProperties { ContentType = "text/plain" } }, MqttProtocolVersion.V311));
+            new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { ContentType = "text/plain" } }, MqttProtocolVersion.V311));
 
     [Fact] // 3.1.1 PUBACK has no reason code
     public void ReasonCodeOnV311PubAck_Encoded_ProtocolError() =>
@@ -81,25 +81,25 @@ public class EncoderValidationTests
     [Fact] // [MQTT-3.3.2-14]
     public void ResponseTopicWithWildcard_Encoded_TopicNameInvalid() =>
         Assert.Equal(MqttReasonCode.TopicNameInvalid, Rejection(
-            new PublishPacket { TopicName = "t", Properties = new PublishProperties { ResponseTopic = "reply/#" } }));
+            new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { ResponseTopic = "reply/#" } }));
 
     [Fact] // 5.0 §3.3.2.3.8
     public void SubscriptionIdentifier0_Encoded_ProtocolError() =>
         Assert.Equal(MqttReasonCode.ProtocolError, Rejection(
-            new PublishPacket { TopicName = "t", Properties = new PublishProperties { SubscriptionIdentifiers = new uint[] { 0 } } }));
+            new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { SubscriptionIdentifiers = new uint[] { 0 } } }));
 
     [Fact] // 5.0 §3.3.2.3.4
     public void TopicAlias0_Encoded_ProtocolError() =>
         Assert.Equal(MqttReasonCode.ProtocolError, Rejection(
-            new PublishPacket { TopicName = "t", Properties = new PublishProperties { TopicAlias = 0 } }));
+            new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { TopicAlias = 0 } }));
 
     [Fact] // 5.0 §1.5.7: user property strings follow the UTF-8 rules too
     public void UserPropertyWithLoneSurrogate_Encoded_Malformed() =>
         Assert.Equal(MqttReasonCode.MalformedPacket, Rejection(
-            new PublishPacket { TopicName = "t", Properties = new PublishProperties { UserProperties = new UserProperty[] { new("k", ((char)0xD83D).ToString()) } } }));
+            new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { UserProperties = new UserProperty[] { new("k", ((char)0xD83D).ToString()) } } }));
 
     [Fact] // 5.0 §1.5.6: binary data is at most 65,535 bytes
     public void CorrelationDataAbove65535Bytes_Encoded_Malformed() =>
         Assert.Equal(MqttReasonCode.MalformedPacket, Rejection(
-            new PublishPacket { TopicName = "t", Properties = new PublishProperties { CorrelationData = new byte[65_536] } }));
+            new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { CorrelationData = new byte[65_536] } }));
 }

@@ -8,7 +8,7 @@ namespace CloudSignal.Mqtt.Tests.Protocol;
 /// <summary>SUBSCRIBE, SUBACK, UNSUBSCRIBE and UNSUBACK: the encoder refuses what the decoder refuses.</summary>
 public class SubscribeEncoderValidationTests
 {
-    private static readonly SubscriptionOptions Qos1 = new() { MaximumQos = MqttQos.AtLeastOnce };
+    private static readonly SubscriptionOptionFlags Qos1 = new() { MaximumQos = MqttQos.AtLeastOnce };
 
     private static MqttReasonCode Rejection<TPacket>(TPacket packet, MqttProtocolVersion version)
         where TPacket : IMqttPacket
@@ -19,7 +19,7 @@ public class SubscribeEncoderValidationTests
         return ex.ReasonCode;
     }
 
-    private static SubscribePacket Subscribe(string filter, SubscriptionOptions options = default) =>
+    private static SubscribePacket Subscribe(string filter, SubscriptionOptionFlags options = default) =>
         new() { PacketIdentifier = 1, Subscriptions = new Subscription[] { new(filter, options) } };
 
     [Theory] // [MQTT-3.8.3-3] (3.1.1), [MQTT-3.8.3-2] (5.0)
@@ -51,19 +51,19 @@ public class SubscribeEncoderValidationTests
 
     [Fact] // 3.1.1 [MQTT-3.8.3-4]
     public void SubscribeQos3_V311_Malformed() =>
-        Assert.Equal(MalformedPacket, Rejection(Subscribe("a", new SubscriptionOptions { MaximumQos = (MqttQos)3 }), V311));
+        Assert.Equal(MalformedPacket, Rejection(Subscribe("a", new SubscriptionOptionFlags { MaximumQos = (MqttQos)3 }), V311));
 
     [Fact] // 5.0 §3.8.3.1
     public void SubscribeQos3_V500_ProtocolError() =>
-        Assert.Equal(ProtocolError, Rejection(Subscribe("a", new SubscriptionOptions { MaximumQos = (MqttQos)3 }), V500));
+        Assert.Equal(ProtocolError, Rejection(Subscribe("a", new SubscriptionOptionFlags { MaximumQos = (MqttQos)3 }), V500));
 
     [Fact] // 5.0 §3.8.3.1
     public void SubscribeRetainHandling3_V500_ProtocolError() =>
-        Assert.Equal(ProtocolError, Rejection(Subscribe("a", new SubscriptionOptions { RetainHandling = (RetainHandling)3 }), V500));
+        Assert.Equal(ProtocolError, Rejection(Subscribe("a", new SubscriptionOptionFlags { RetainHandling = (RetainHandling)3 }), V500));
 
     [Fact] // [MQTT-3.8.3-4] (5.0)
     public void SubscribeNoLocalOnSharedSubscription_Encoded_ProtocolError() =>
-        Assert.Equal(ProtocolError, Rejection(Subscribe("$share/g/a", new SubscriptionOptions { NoLocal = true }), V500));
+        Assert.Equal(ProtocolError, Rejection(Subscribe("$share/g/a", new SubscriptionOptionFlags { NoLocal = true }), V500));
 
     [Theory] // 3.1.1 has only the Requested QoS
     [InlineData(true, false, 0)]
@@ -71,7 +71,7 @@ public class SubscribeEncoderValidationTests
     [InlineData(false, false, 2)]
     public void SubscribeV500Options_V311_ProtocolError(bool noLocal, bool retainAsPublished, byte retainHandling) =>
         Assert.Equal(ProtocolError, Rejection(
-            Subscribe("a", new SubscriptionOptions { NoLocal = noLocal, RetainAsPublished = retainAsPublished, RetainHandling = (RetainHandling)retainHandling }), V311));
+            Subscribe("a", new SubscriptionOptionFlags { NoLocal = noLocal, RetainAsPublished = retainAsPublished, RetainHandling = (RetainHandling)retainHandling }), V311));
 
     [Fact] // 3.1.1 has no properties
     public void SubscribeProperties_V311_ProtocolError() =>
@@ -150,7 +150,7 @@ public class SubscribeEncoderValidationTests
         {
             PacketIdentifier = 9,
             Properties = new SubscribeProperties { SubscriptionIdentifier = 300, UserProperties = new UserProperty[] { new("k", "v") } },
-            Subscriptions = new Subscription[] { new("a/+/c", Qos1), new("$share/g/#", new SubscriptionOptions { RetainHandling = RetainHandling.DoNotSend }) },
+            Subscriptions = new Subscription[] { new("a/+/c", Qos1), new("$share/g/#", new SubscriptionOptionFlags { RetainHandling = RetainHandling.DoNotSend }) },
         };
         var subAck = new SubAckPacket { PacketIdentifier = 9, ReasonCodes = new[] { GrantedQoS1, GrantedQoS0 } };
         var unsubscribe = new UnsubscribePacket { PacketIdentifier = 9, TopicFilters = new MqttString[] { "a/+/c", "é/#" } };

@@ -118,7 +118,7 @@ public class ZeroAllocationTests
             ? packet
             : packet with
             {
-                Properties = new PublishProperties
+                Properties = new PublishPacketProperties
                 {
                     MessageExpiryInterval = 60,
                     UserProperties = new UserProperty[] { new("trace-id", "4bf92f3577b34da6"), new("tenant", "acme") },

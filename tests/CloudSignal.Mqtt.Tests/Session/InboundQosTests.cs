@@ -140,7 +140,7 @@ public class InboundQosTests
             TopicName = topic,
             PacketIdentifier = 5,
             Payload = payload,
-            Properties = new PublishProperties
+            Properties = new PublishPacketProperties
             {
                 UserProperties = new UserProperty[] { new("k", "v1"), new("k", "v2"), new("ü", "") },
             },

@@ -83,7 +83,7 @@ public class TopicAliasTests
     public void ApplicationSetsAlias_Publish_Throws()
     {
         SessionHarness h = Connected(MqttProtocolVersion.V500, AutoAliases, ServerAliases(5));
-        var m = new OutboundMessage("a", new byte[] { 1 }, Properties: new PublishProperties { TopicAlias = 1 });
+        var m = new OutboundMessage("a", new byte[] { 1 }, Properties: new PublishPacketProperties { TopicAlias = 1 });
         Assert.Throws<MqttProtocolException>(() => h.Session.Publish(m));
         Assert.Empty(h.Sent());
     }
@@ -131,14 +131,14 @@ public class TopicAliasTests
     public void InboundAlias_SetThenUsed_TopicResolved()
     {
         SessionHarness h = Connected(MqttProtocolVersion.V500, new SessionOptions { TopicAliasMaximum = 3 });
-        h.Receive(new PublishPacket { TopicName = "s/temp", Payload = new byte[] { 1 }, Properties = new PublishProperties { TopicAlias = 3 } });
+        h.Receive(new PublishPacket { TopicName = "s/temp", Payload = new byte[] { 1 }, Properties = new PublishPacketProperties { TopicAlias = 3 } });
         h.Receive(new PublishPacket
         {
             Qos = MqttQos.AtLeastOnce,
             PacketIdentifier = 4,
             TopicName = "",
             Payload = new byte[] { 2 },
-            Properties = new PublishProperties { TopicAlias = 3 },
+            Properties = new PublishPacketProperties { TopicAlias = 3 },
         });
 
         Assert.Equal(["s/temp", "s/temp"], h.Messages.Select(m => m.Topic));
@@ -150,10 +150,10 @@ public class TopicAliasTests
     public void InboundAlias_Redefined_NewTopicUsed()
     {
         SessionHarness h = Connected(MqttProtocolVersion.V500, new SessionOptions { TopicAliasMaximum = 1 });
-        h.Receive(new PublishPacket { TopicName = "xx", Properties = new PublishProperties { TopicAlias = 1 } });
-        h.Receive(new PublishPacket { TopicName = "yy", Properties = new PublishProperties { TopicAlias = 1 } });
-        h.Receive(new PublishPacket { TopicName = "longer/topic", Properties = new PublishProperties { TopicAlias = 1 } });
-        h.Receive(new PublishPacket { TopicName = "", Properties = new PublishProperties { TopicAlias = 1 } });
+        h.Receive(new PublishPacket { TopicName = "xx", Properties = new PublishPacketProperties { TopicAlias = 1 } });
+        h.Receive(new PublishPacket { TopicName = "yy", Properties = new PublishPacketProperties { TopicAlias = 1 } });
+        h.Receive(new PublishPacket { TopicName = "longer/topic", Properties = new PublishPacketProperties { TopicAlias = 1 } });
+        h.Receive(new PublishPacket { TopicName = "", Properties = new PublishPacketProperties { TopicAlias = 1 } });
         Assert.Equal(["xx", "yy", "longer/topic", "longer/topic"], h.Messages.Select(m => m.Topic));
     }
 
@@ -164,7 +164,7 @@ public class TopicAliasTests
     public void InboundAlias_AboveOurMaximum_Disconnect0x94(ushort ourMaximum, ushort alias)
     {
         SessionHarness h = Connected(MqttProtocolVersion.V500, new SessionOptions { TopicAliasMaximum = ourMaximum });
-        h.Receive(new PublishPacket { TopicName = "t", Properties = new PublishProperties { TopicAlias = alias } });
+        h.Receive(new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { TopicAlias = alias } });
         AssertClosedWith(h, MqttReasonCode.TopicAliasInvalid);
     }
 
@@ -172,8 +172,8 @@ public class TopicAliasTests
     public void InboundAlias_NeverSet_Disconnect0x94()
     {
         SessionHarness h = Connected(MqttProtocolVersion.V500, new SessionOptions { TopicAliasMaximum = 5 });
-        h.Receive(new PublishPacket { TopicName = "t", Properties = new PublishProperties { TopicAlias = 1 } });
-        h.Receive(new PublishPacket { TopicName = "", Qos = MqttQos.AtLeastOnce, PacketIdentifier = 1, Properties = new PublishProperties { TopicAlias = 2 } });
+        h.Receive(new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { TopicAlias = 1 } });
+        h.Receive(new PublishPacket { TopicName = "", Qos = MqttQos.AtLeastOnce, PacketIdentifier = 1, Properties = new PublishPacketProperties { TopicAlias = 2 } });
         AssertClosedWith(h, MqttReasonCode.TopicAliasInvalid, delivered: 1);
     }
 
@@ -181,9 +181,9 @@ public class TopicAliasTests
     public void InboundAlias_SetBeforeReconnect_UnknownAfterIt()
     {
         SessionHarness h = Connected(MqttProtocolVersion.V500, new SessionOptions { TopicAliasMaximum = 5 });
-        h.Receive(new PublishPacket { TopicName = "t", Properties = new PublishProperties { TopicAlias = 1 } });
+        h.Receive(new PublishPacket { TopicName = "t", Properties = new PublishPacketProperties { TopicAlias = 1 } });
         h.Reconnect(new ConnAckPacket());
-        h.Receive(new PublishPacket { TopicName = "", Properties = new PublishProperties { TopicAlias = 1 } });
+        h.Receive(new PublishPacket { TopicName = "", Properties = new PublishPacketProperties { TopicAlias = 1 } });
         AssertClosedWith(h, MqttReasonCode.TopicAliasInvalid, delivered: 1, closes: 2);
     }
 

@@ -28,9 +28,9 @@ internal readonly record struct PublishPacket : IMqttPacket
 
     // The large members have explicit fields so the codec reads them in place (a readonly
     // field of a readonly struct is passed by reference); a property getter would copy the
-    // whole PublishProperties (about 250 bytes) on every use.
+    // whole PublishPacketProperties (about 250 bytes) on every use.
     private readonly MqttString _topicName;
-    private readonly PublishProperties _properties;
+    private readonly PublishPacketProperties _properties;
     private readonly MqttBinary _payload;
 
     public MqttString TopicName { get => _topicName; init => _topicName = value; }
@@ -38,7 +38,7 @@ internal readonly record struct PublishPacket : IMqttPacket
     /// <summary>Non-zero when <see cref="Qos"/> &gt; 0; absent from the wire at QoS 0.</summary>
     public ushort PacketIdentifier { get; init; }
 
-    public PublishProperties Properties { get => _properties; init => _properties = value; }
+    public PublishPacketProperties Properties { get => _properties; init => _properties = value; }
 
     public MqttBinary Payload { get => _payload; init => _payload = value; }
 
@@ -105,7 +105,7 @@ internal readonly record struct PublishPacket : IMqttPacket
     /// <summary>
     /// Decodes, as <see cref="Read"/>. A constructor, so every field is read straight into the
     /// packet (and <see cref="PacketDecoder"/> builds it where the handler will see it): building
-    /// it from locals would put a second 320-byte PublishPacket and a 248-byte PublishProperties
+    /// it from locals would put a second 320-byte PublishPacket and a 248-byte PublishPacketProperties
     /// in the frame, all zeroed and copied on every PUBLISH.
     /// </summary>
     internal PublishPacket(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version)
@@ -146,8 +146,8 @@ internal readonly record struct PublishPacket : IMqttPacket
         _payload = new MqttBinary(reader.ReadToEnd());
     }
 
-    // Out of line so a 3.1.1 PUBLISH does not carry PublishProperties.Read's temporaries.
+    // Out of line so a 3.1.1 PUBLISH does not carry PublishPacketProperties.Read's temporaries.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ReadProperties(ref MqttReader reader, ref PublishProperties properties) =>
-        properties = PublishProperties.Read(ref reader);
+    private static void ReadProperties(ref MqttReader reader, ref PublishPacketProperties properties) =>
+        properties = PublishPacketProperties.Read(ref reader);
 }

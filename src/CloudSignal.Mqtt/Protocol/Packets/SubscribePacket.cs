@@ -135,7 +135,7 @@ internal readonly record struct SubscribePacket : IMqttPacket
         }
 
         long optionsOffset = reader.Offset;
-        SubscriptionOptions options = SubscriptionOptions.FromByte(reader.ReadByte("Subscription Options"), version, optionsOffset);
+        SubscriptionOptionFlags options = SubscriptionOptionFlags.FromByte(reader.ReadByte("Subscription Options"), version, optionsOffset);
         if (isShared && options.NoLocal)
         {
             // [MQTT-3.8.3-4] (5.0)

@@ -5,7 +5,7 @@ namespace CloudSignal.Mqtt.Protocol;
 /// slices of the packet; user properties and subscription identifiers are views over the
 /// property block, so decoding allocates nothing.
 /// </summary>
-internal readonly record struct PublishProperties
+internal readonly record struct PublishPacketProperties
 {
     public byte? PayloadFormatIndicator { get; init; }
 
@@ -75,7 +75,7 @@ internal readonly record struct PublishProperties
         UserProperties.Write(ref writer);
     }
 
-    public static PublishProperties Read(ref MqttReader reader)
+    public static PublishPacketProperties Read(ref MqttReader reader)
     {
         var properties = PropertyReader.Open(ref reader, PropertyContext.Publish);
         byte? payloadFormat = null;
@@ -107,7 +107,7 @@ internal readonly record struct PublishProperties
             }
         }
 
-        return new PublishProperties
+        return new PublishPacketProperties
         {
             PayloadFormatIndicator = payloadFormat,
             MessageExpiryInterval = expiry,

@@ -82,7 +82,7 @@ internal readonly record struct WillProperties
                 case PropertyId.ResponseTopic:
                     if (p.Text.IsEmpty || p.Text.ContainsAny('+', '#'))
                     {
-                        // [MQTT-3.3.2-14], as PublishProperties does for a PUBLISH.
+                        // [MQTT-3.3.2-14], as PublishPacketProperties does for a PUBLISH.
                         ThrowHelper.ProtocolError("Response Topic", p.Offset, "must be a topic name without wildcards");
                     }
 

@@ -12,7 +12,7 @@ internal static partial class PacketGen
         from dup in qos == MqttQos.AtMostOnce ? Gen.Constant(false) : Gen.Elements(false, true)
         from retain in Gen.Elements(false, true)
         from id in qos == MqttQos.AtMostOnce ? Gen.Constant((ushort)0) : PrimitiveGen.PacketIdentifier
-        from properties in version == MqttProtocolVersion.V500 ? PublishProperties : Gen.Constant(default(PublishProperties))
+        from properties in version == MqttProtocolVersion.V500 ? PublishPacketProperties : Gen.Constant(default(PublishPacketProperties))
         from topic in properties.TopicAlias is null ? PrimitiveGen.TopicName : Gen.Frequency((1, PrimitiveGen.TopicName), (1, Gen.Constant(string.Empty)))
         from payload in PrimitiveGen.Payload
         select new PublishPacket
@@ -26,7 +26,7 @@ internal static partial class PacketGen
             Payload = payload,
         };
 
-    public static Gen<PublishProperties> PublishProperties =>
+    public static Gen<PublishPacketProperties> PublishPacketProperties =>
         from format in PrimitiveGen.Optional(Gen.Elements((byte)0, (byte)1))
         from expiry in PrimitiveGen.Optional(Gen.Elements(0u, 1u, 60u, uint.MaxValue))
         from contentType in PrimitiveGen.OptionalString
@@ -37,7 +37,7 @@ internal static partial class PacketGen
             (1, Gen.NonEmptyListOf(PrimitiveGen.Vbi.Where(v => v > 0).Select(v => (uint)v)).Select(l => l.ToArray())))
         from alias in PrimitiveGen.Optional(Gen.Choose(1, ushort.MaxValue).Select(a => (ushort)a))
         from user in PrimitiveGen.UserProperties
-        select new PublishProperties
+        select new PublishPacketProperties
         {
             PayloadFormatIndicator = format,
             MessageExpiryInterval = expiry,

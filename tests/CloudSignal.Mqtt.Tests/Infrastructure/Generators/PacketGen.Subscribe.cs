@@ -24,18 +24,18 @@ internal static partial class PacketGen
 
     public static Gen<Subscription> Subscription(MqttProtocolVersion version) =>
         from filter in PrimitiveGen.TopicFilter
-        from options in SubscriptionOptions(version, shared: version == MqttProtocolVersion.V500 && filter.StartsWith("$share/", StringComparison.Ordinal))
+        from options in SubscriptionOptionFlags(version, shared: version == MqttProtocolVersion.V500 && filter.StartsWith("$share/", StringComparison.Ordinal))
         select new Subscription(filter, options);
 
     /// <summary>Every option; No Local stays 0 on a 5.0 shared subscription [MQTT-3.8.3-4].</summary>
-    public static Gen<SubscriptionOptions> SubscriptionOptions(MqttProtocolVersion version, bool shared) =>
+    public static Gen<SubscriptionOptionFlags> SubscriptionOptionFlags(MqttProtocolVersion version, bool shared) =>
         from qos in Gen.Elements(MqttQos.AtMostOnce, MqttQos.AtLeastOnce, MqttQos.ExactlyOnce)
         from noLocal in version == MqttProtocolVersion.V500 && !shared ? Gen.Elements(false, true) : Gen.Constant(false)
         from retainAsPublished in version == MqttProtocolVersion.V500 ? Gen.Elements(false, true) : Gen.Constant(false)
         from retainHandling in version == MqttProtocolVersion.V500
             ? Gen.Elements(RetainHandling.SendAtSubscribe, RetainHandling.SendAtSubscribeIfNew, RetainHandling.DoNotSend)
             : Gen.Constant(RetainHandling.SendAtSubscribe)
-        select new SubscriptionOptions { MaximumQos = qos, NoLocal = noLocal, RetainAsPublished = retainAsPublished, RetainHandling = retainHandling };
+        select new SubscriptionOptionFlags { MaximumQos = qos, NoLocal = noLocal, RetainAsPublished = retainAsPublished, RetainHandling = retainHandling };
 
     public static Gen<SubAckPacket> SubAck(MqttProtocolVersion version) =>
         from id in PrimitiveGen.PacketIdentifier

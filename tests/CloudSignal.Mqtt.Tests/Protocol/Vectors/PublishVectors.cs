@@ -43,7 +43,7 @@ public class PublishVectors
             Retain = true,
             TopicName = "t",
             PacketIdentifier = 10,
-            Properties = new PublishProperties
+            Properties = new PublishPacketProperties
             {
                 PayloadFormatIndicator = 1,
                 MessageExpiryInterval = 60,
@@ -91,7 +91,7 @@ public class PublishVectors
             Qos = MqttQos.ExactlyOnce,
             TopicName = "a/b",
             PacketIdentifier = 1,
-            Properties = new PublishProperties
+            Properties = new PublishPacketProperties
             {
                 ContentType = "t",
                 ResponseTopic = "r",

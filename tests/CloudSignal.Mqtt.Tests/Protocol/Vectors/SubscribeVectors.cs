@@ -24,8 +24,8 @@ public class SubscribeVectors
             PacketIdentifier = 10,
             Subscriptions = new Subscription[]
             {
-                new("a/b", new SubscriptionOptions { MaximumQos = MqttQos.AtLeastOnce }),
-                new("c/#", new SubscriptionOptions { MaximumQos = MqttQos.ExactlyOnce }),
+                new("a/b", new SubscriptionOptionFlags { MaximumQos = MqttQos.AtLeastOnce }),
+                new("c/#", new SubscriptionOptionFlags { MaximumQos = MqttQos.ExactlyOnce }),
             },
         };
         Codec.AssertGolden(packet, MqttProtocolVersion.V311, wire);
@@ -58,14 +58,14 @@ public class SubscribeVectors
             },
             Subscriptions = new Subscription[]
             {
-                new("x/+", new SubscriptionOptions
+                new("x/+", new SubscriptionOptionFlags
                 {
                     MaximumQos = MqttQos.AtLeastOnce,
                     NoLocal = true,
                     RetainAsPublished = true,
                     RetainHandling = RetainHandling.DoNotSend,
                 }),
-                new("$share/g/t", new SubscriptionOptions { RetainHandling = RetainHandling.SendAtSubscribeIfNew }),
+                new("$share/g/t", new SubscriptionOptionFlags { RetainHandling = RetainHandling.SendAtSubscribeIfNew }),
             },
         };
         Codec.AssertGolden(packet, MqttProtocolVersion.V500, wire);
@@ -102,7 +102,7 @@ public class SubscribeVectors
         var packet = new SubscribePacket
         {
             PacketIdentifier = 7,
-            Subscriptions = new Subscription[] { new("$share/g", new SubscriptionOptions { MaximumQos = MqttQos.AtLeastOnce }) },
+            Subscriptions = new Subscription[] { new("$share/g", new SubscriptionOptionFlags { MaximumQos = MqttQos.AtLeastOnce }) },
         };
         Codec.AssertGolden(packet, MqttProtocolVersion.V311, wire);
     }
