@@ -1,0 +1,254 @@
+using System.Threading.Channels;
+using CloudSignal.Mqtt.Client;
+using CloudSignal.Mqtt.Protocol;
+using CloudSignal.Mqtt.Session;
+using CloudSignal.Mqtt.Transport;
+
+namespace CloudSignal.Mqtt;
+
+/// <summary>
+/// The CloudSignal MQTT client: connect by URL, publish, subscribe, receive through
+/// <see cref="Messages"/> or a callback, reconnect automatically.
+/// </summary>
+/// <remarks>
+/// One lock guards the session state machine; socket reads, writes and timers run on their own
+/// loops and never hold it while awaiting, and no callback runs under it.
+/// </remarks>
+public sealed partial class CloudSignalClient : IAsyncDisposable
+{
+    private readonly CloudSignalOptions _options;
+    private readonly object _gate = new();
+    private readonly Channel<MqttMessage> _messages;
+    private readonly Dictionary<long, TaskCompletionSource<PublishResult>> _publishes = [];
+    private readonly Dictionary<long, TaskCompletionSource<SubscribeResult>> _requests = [];
+    private MqttSession? _session;
+    private MqttUrl? _url;
+    private bool _messagesRequested;
+    private bool _disposed;
+
+    private Action<MqttMessage>? _onMessage;
+    private Action? _onOnline;
+    private Action? _onOffline;
+    private Action<MqttConnectException>? _onAuthError;
+    private Action<int>? _onReconnecting;
+
+    /// <summary>Creates a client; nothing connects until <see cref="ConnectAsync"/>.</summary>
+    public CloudSignalClient(CloudSignalOptions? options = null)
+    {
+        _options = options ?? new CloudSignalOptions();
+        _messages = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(Math.Max(1, _options.MessageBufferCapacity))
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>
+    /// Every received application message, in order. When it is full, the client stops reading
+    /// from the socket until the application catches up (nothing is dropped). Messages are
+    /// written here only once this property has been read; a client that only uses
+    /// <see cref="SetMessageCallback"/> never fills it.
+    /// </summary>
+    public ChannelReader<MqttMessage> Messages
+    {
+        get
+        {
+            Volatile.Write(ref _messagesRequested, true);
+            return _messages.Reader;
+        }
+    }
+
+    /// <summary>True while a connection is established (CONNACK accepted and not yet lost).</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session?.State == SessionState.Connected;
+            }
+        }
+    }
+
+    /// <summary>Called for every received message (after it is queued to <see cref="Messages"/>, if used).</summary>
+    public void SetMessageCallback(Action<MqttMessage> callback) => _onMessage = callback;
+
+    /// <summary>Called after every successful connect and reconnect.</summary>
+    public void SetOnlineCallback(Action callback) => _onOnline = callback;
+
+    /// <summary>Called when an established connection closes, expectedly or not.</summary>
+    public void SetOfflineCallback(Action callback) => _onOffline = callback;
+
+    /// <summary>Called when the broker refuses the credentials; no reconnect follows.</summary>
+    public void SetAuthErrorCallback(Action<MqttConnectException> callback) => _onAuthError = callback;
+
+    /// <summary>Called before each reconnect attempt, with the attempt number from 1.</summary>
+    public void SetReconnectingCallback(Action<int> callback) => _onReconnecting = callback;
+
+    /// <summary>
+    /// Connects and completes when the broker accepts (CONNACK). Throws <see cref="ArgumentException"/>
+    /// for a bad URL or username before any network I/O, <see cref="MqttConnectException"/> on refusal,
+    /// <see cref="TimeoutException"/> after <see cref="CloudSignalOptions.ConnectTimeout"/>.
+    /// </summary>
+    public async Task ConnectAsync(ConnectParameters parameters, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        MqttUrl url = ConnectValidation.Validate(parameters, _options);
+        lock (_gate)
+        {
+            if (_session is { State: not SessionState.Disconnected })
+            {
+                throw new InvalidOperationException("The client is already connected or connecting.");
+            }
+
+            _url = url;
+            _parameters = parameters;
+            _stopReconnecting = false;
+            _session ??= CreateSession(parameters);
+        }
+
+        await ConnectOnceAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Publishes a message. Completes at QoS 0 when written, at QoS 1 on PUBACK, at QoS 2 on
+    /// PUBCOMP. While reconnecting, the message waits and is sent after the reconnect.
+    /// </summary>
+    public Task<PublishResult> PublishAsync(
+        string topic,
+        ReadOnlyMemory<byte> payload,
+        MqttQos qos = MqttQos.AtMostOnce,
+        bool retain = false,
+        PublishProperties? properties = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        var message = new OutboundMessage(topic, payload, qos, retain, PropertyMapping.ToWire(properties));
+        var completion = new TaskCompletionSource<PublishResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            MqttSession session = RequireSession();
+            long token;
+            try
+            {
+                token = session.Publish(message);
+            }
+            catch (MqttProtocolException ex)
+            {
+                throw new ArgumentException($"Invalid publish: {ex.Message}", nameof(topic), ex);
+            }
+
+            _publishes[token] = completion;
+        }
+
+        AfterSessionCall();
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Subscribes to one topic filter at a maximum QoS.</summary>
+    public Task<SubscribeResult> SubscribeAsync(string topicFilter, MqttQos qos = MqttQos.AtMostOnce, CancellationToken cancellationToken = default) =>
+        SubscribeAsync([(topicFilter, new SubscriptionOptions { Qos = qos })], cancellationToken);
+
+    /// <summary>Subscribes to one topic filter with MQTT 5.0 subscription options.</summary>
+    public Task<SubscribeResult> SubscribeAsync(string topicFilter, SubscriptionOptions options, CancellationToken cancellationToken = default) =>
+        SubscribeAsync([(topicFilter, options)], cancellationToken);
+
+    /// <summary>Subscribes to several topic filters in one SUBSCRIBE.</summary>
+    public Task<SubscribeResult> SubscribeAsync(IEnumerable<(string TopicFilter, SubscriptionOptions Options)> subscriptions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        var list = subscriptions.ToList();
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("At least one topic filter is needed.", nameof(subscriptions));
+        }
+
+        int?[] ids = list.Select(s => s.Options.SubscriptionIdentifier).Where(id => id is not null).Distinct().ToArray();
+        if (ids.Length > 1)
+        {
+            throw new ArgumentException("One SUBSCRIBE carries at most one Subscription Identifier.", nameof(subscriptions));
+        }
+
+        var packet = new SubscribePacket
+        {
+            Subscriptions = list.Select(s => new Subscription(s.TopicFilter, new SubscriptionOptionFlags
+            {
+                MaximumQos = s.Options.Qos,
+                NoLocal = s.Options.NoLocal,
+                RetainAsPublished = s.Options.RetainAsPublished,
+                RetainHandling = (RetainHandling)s.Options.RetainHandling,
+            })).ToArray(),
+            Properties = new SubscribeProperties { SubscriptionIdentifier = ids.Length == 1 ? (uint?)ids[0] : null },
+        };
+        return Request(session => session.Subscribe(packet), nameof(subscriptions), cancellationToken);
+    }
+
+    /// <summary>Unsubscribes from a topic filter; completes on UNSUBACK.</summary>
+    public Task UnsubscribeAsync(string topicFilter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(topicFilter);
+        var packet = new UnsubscribePacket { TopicFilters = new MqttString[] { topicFilter } };
+        return Request(session => session.Unsubscribe(packet), nameof(topicFilter), cancellationToken);
+    }
+
+    private Task<SubscribeResult> Request(Func<MqttSession, long> send, string parameter, CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource<SubscribeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            MqttSession session = RequireSession();
+            try
+            {
+                _requests[send(session)] = completion;
+            }
+            catch (MqttProtocolException ex)
+            {
+                throw new ArgumentException($"Invalid topic filter: {ex.Message}", parameter, ex);
+            }
+        }
+
+        AfterSessionCall();
+        return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    private MqttSession RequireSession()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _session ?? throw new InvalidOperationException("Call ConnectAsync first.");
+    }
+
+    private MqttSession CreateSession(ConnectParameters parameters)
+    {
+        WillMessage? will = _options.Will;
+        bool v5 = _options.ProtocolVersion == MqttProtocolVersion.V500;
+        var session = new MqttSession(
+            new SessionOptions
+            {
+                ProtocolVersion = _options.ProtocolVersion,
+                ClientId = parameters.ClientId ?? string.Empty,
+                CleanStart = _options.CleanSession,
+                KeepAlive = _options.KeepAlive,
+                PingResponseTimeout = _options.PingResponseTimeout,
+                ConnectTimeout = _options.ConnectTimeout,
+                UserName = parameters.Username,
+                Password = parameters.Password is { } password ? System.Text.Encoding.UTF8.GetBytes(password) : null,
+                Will = will is null ? null : new ConnectWill
+                {
+                    Topic = will.Topic,
+                    Payload = will.Payload,
+                    Qos = will.Qos,
+                    Retain = will.Retain,
+                    Properties = v5 ? PropertyMapping.ToWillWire(will) : default,
+                },
+                SessionExpiryInterval = (uint)Math.Min(uint.MaxValue, _options.SessionExpiryInterval.TotalSeconds),
+                ReceiveMaximum = _options.ReceiveMaximum,
+                MaximumPacketSize = _options.MaximumPacketSize,
+                TopicAliasMaximum = _options.TopicAliasMaximum,
+                AutomaticTopicAliases = _options.AutomaticTopicAliases,
+                EnforceReceiveMaximum = _options.EnforceReceiveMaximum,
+            },
+            _options.TimeProvider);
+        session.MessageHandler = new MessageCollector(this);
+        return session;
+    }
+}

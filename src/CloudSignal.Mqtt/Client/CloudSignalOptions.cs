@@ -1,0 +1,62 @@
+namespace CloudSignal.Mqtt;
+
+/// <summary>
+/// Client options, with the CloudSignal defaults: MQTT 5.0, clean session, keep alive 60 s,
+/// connect timeout 30 s, reconnect period 1 s.
+/// </summary>
+public sealed class CloudSignalOptions
+{
+    /// <summary>MQTT 5.0 (default) or 3.1.1.</summary>
+    public MqttProtocolVersion ProtocolVersion { get; init; } = MqttProtocolVersion.V500;
+
+    /// <summary>Clean Session (3.1.1) / Clean Start (5.0). False needs a stable <see cref="ConnectParameters.ClientId"/>.</summary>
+    public bool CleanSession { get; init; } = true;
+
+    /// <summary>Keep alive period, sent in whole seconds; <see cref="TimeSpan.Zero"/> disables it.</summary>
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long to wait for PINGRESP before declaring the connection dead; null = the keep alive period.</summary>
+    public TimeSpan? PingResponseTimeout { get; init; }
+
+    /// <summary>Upper bound for one connection attempt: transport, TLS and CONNACK.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Delay before reconnecting after an unexpected loss; <see cref="TimeSpan.Zero"/>: no auto-reconnect.</summary>
+    public TimeSpan ReconnectPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Reconnect attempts after one loss before giving up; null = unlimited.</summary>
+    public int? MaxReconnectAttempts { get; init; }
+
+    /// <summary>MQTT 5.0: how long the broker keeps the session after the connection closes.</summary>
+    public TimeSpan SessionExpiryInterval { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The Will Message the broker publishes if the connection is lost without DisconnectAsync.</summary>
+    public WillMessage? Will { get; init; }
+
+    /// <summary>TLS settings for mqtts:// and wss:// (system trust by default).</summary>
+    public TlsOptions? Tls { get; init; }
+
+    /// <summary>MQTT 5.0: QoS 1/2 messages the broker may have in flight to us (1–65,535).</summary>
+    public ushort ReceiveMaximum { get; init; } = ushort.MaxValue;
+
+    /// <summary>Largest packet we accept, in bytes (whole packet); larger ones end the connection with 0x95.</summary>
+    public uint MaximumPacketSize { get; init; } = 268_435_460;
+
+    /// <summary>MQTT 5.0: topic aliases the broker may use toward us; 0 = none.</summary>
+    public ushort TopicAliasMaximum { get; init; }
+
+    /// <summary>MQTT 5.0: give repeated topics an alias automatically (within the broker's Topic Alias Maximum).</summary>
+    public bool AutomaticTopicAliases { get; init; }
+
+    /// <summary>
+    /// MQTT 5.0: disconnect (0x93) a broker that exceeds our <see cref="ReceiveMaximum"/>. Off by
+    /// default: mosquitto 2.0.11 overshoots it for QoS 2 deliveries.
+    /// </summary>
+    public bool EnforceReceiveMaximum { get; init; }
+
+    /// <summary>Capacity of <see cref="CloudSignalClient.Messages"/>; when full, reading from the socket pauses.</summary>
+    public int MessageBufferCapacity { get; init; } = 10_000;
+
+    /// <summary>Time source for keep alive and timeouts (tests inject a fake one).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
