@@ -27,9 +27,9 @@ internal sealed partial class MqttSession
     {
         request = request with { PacketIdentifier = 1 };
         request.GetRemainingLength(_version);
-        if (_version == MqttProtocolVersion.V500)
+        if (SubscribeCapabilityProblem(request, out MqttReasonCode code) is string problem)
         {
-            CheckSubscribeCapabilities(request);
+            throw new MqttCapabilityException(code, problem);
         }
 
         return Enqueue(new ControlRequest(++_nextToken, request, null));
@@ -49,11 +49,19 @@ internal sealed partial class MqttSession
         return request.Token;
     }
 
-    private void CheckSubscribeCapabilities(in SubscribePacket request)
+    /// <summary>Null when the server (5.0 CONNACK) supports what <paramref name="request"/> uses; otherwise why not.</summary>
+    private string? SubscribeCapabilityProblem(in SubscribePacket request, out MqttReasonCode code)
     {
+        code = MqttReasonCode.Success;
+        if (_version != MqttProtocolVersion.V500)
+        {
+            return null;
+        }
+
         if (request.Properties.SubscriptionIdentifier is not null && !_subscriptionIdentifiersAvailable)
         {
-            throw new MqttCapabilityException(MqttReasonCode.SubscriptionIdentifiersNotSupported, "the server does not support Subscription Identifiers");
+            code = MqttReasonCode.SubscriptionIdentifiersNotSupported;
+            return "the server does not support Subscription Identifiers";
         }
 
         foreach (Subscription s in request.Subscriptions)
@@ -61,20 +69,38 @@ internal sealed partial class MqttSession
             TopicFilter.Check(s.TopicFilter, _version, out bool shared);
             if (shared && !_sharedAvailable)
             {
-                throw new MqttCapabilityException(MqttReasonCode.SharedSubscriptionsNotSupported, $"the server does not support shared subscriptions ({s.TopicFilter})");
+                code = MqttReasonCode.SharedSubscriptionsNotSupported;
+                return $"the server does not support shared subscriptions ({s.TopicFilter})";
             }
 
             if (!_wildcardAvailable && s.TopicFilter.ContainsAny('+', '#'))
             {
-                throw new MqttCapabilityException(MqttReasonCode.WildcardSubscriptionsNotSupported, $"the server does not support wildcard subscriptions ({s.TopicFilter})");
+                code = MqttReasonCode.WildcardSubscriptionsNotSupported;
+                return $"the server does not support wildcard subscriptions ({s.TopicFilter})";
             }
         }
+
+        return null;
     }
 
     private void DrainControl()
     {
-        while (State == SessionState.Connected && _pendingControl.Count > 0 && _packetIds.TryAllocate(out ushort id))
+        while (State == SessionState.Connected && _pendingControl.TryPeek(out ControlRequest next))
         {
+            if (next.Subscribe is SubscribePacket subscribe && SubscribeCapabilityProblem(subscribe, out MqttReasonCode code) is string problem)
+            {
+                // Queued before this connection's CONNACK said the server lacks a feature it uses.
+                _pendingControl.Dequeue();
+                _events.Enqueue(new SessionEvent(SessionEventKind.SubscribeCompleted, next.Token, code, problem,
+                    Enumerable.Repeat(code, next.FilterCount).ToArray()));
+                continue;
+            }
+
+            if (!_packetIds.TryAllocate(out ushort id))
+            {
+                return;
+            }
+
             ControlRequest request = _pendingControl.Dequeue();
             _awaitingAck[id] = request;
             _transmit.Enqueue(Outgoing.Control(request.WithIdentifier(id)));

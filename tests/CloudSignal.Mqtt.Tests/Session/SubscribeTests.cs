@@ -207,4 +207,31 @@ public class SubscribeTests
         Assert.Equal(new DisconnectPacket(MqttReasonCode.ProtocolError), h.SentOne<DisconnectPacket>());
         Assert.Empty(h.EventsOf(SessionEventKind.SubscribeCompleted));
     }
+
+    [Fact] // 5.0 §3.2.2.3.12: a SUBSCRIBE queued before the CONNACK said "no wildcards" fails locally, the next one goes
+    public void QueuedBeforeConnAck_WildcardUnavailable_FailsLocallyWithA2()
+    {
+        var h = new SessionHarness(new SessionOptions());
+        long wild = h.Session.Subscribe(Subscribe("a/+", "b"));
+        long plain = h.Session.Subscribe(Subscribe("c"));
+        h.Connect(new ConnAckPacket { Properties = new ConnAckProperties { WildcardSubscriptionAvailable = false } });
+
+        Assert.Equal(Subscribe("c") with { PacketIdentifier = 1 }, h.SentOne<SubscribePacket>());
+        SessionEvent failed = Assert.Single(h.EventsOf(SessionEventKind.SubscribeCompleted));
+        Assert.Equal(wild, failed.Token);
+        Assert.Equal(MqttReasonCode.WildcardSubscriptionsNotSupported, failed.ReasonCode);
+        Assert.Equal([MqttReasonCode.WildcardSubscriptionsNotSupported, MqttReasonCode.WildcardSubscriptionsNotSupported], Codes(failed));
+
+        h.Receive(SubAck(1, MqttReasonCode.GrantedQoS0));
+        Assert.Equal(plain, h.EventsOf(SessionEventKind.SubscribeCompleted)[^1].Token);
+    }
+
+    [Fact] // once connected, the same request fails at the call with a typed error
+    public void Connected_WildcardUnavailable_SubscribeThrows()
+    {
+        SessionHarness h = Connected(MqttProtocolVersion.V500, connAck: new ConnAckPacket { Properties = new ConnAckProperties { WildcardSubscriptionAvailable = false } });
+        MqttCapabilityException ex = Assert.Throws<MqttCapabilityException>(() => h.Session.Subscribe(Subscribe("a/#")));
+        Assert.Equal(MqttReasonCode.WildcardSubscriptionsNotSupported, ex.ReasonCode);
+        Assert.Empty(h.Sent());
+    }
 }
