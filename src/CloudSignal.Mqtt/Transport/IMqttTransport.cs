@@ -20,6 +20,10 @@ namespace CloudSignal.Mqtt.Transport;
 /// packets. The flush completes when the bytes were handed to the network (for a WebSocket, sent as
 /// binary messages). A broken connection makes the flush throw an <see cref="IOException"/>.
 /// Bytes written but not flushed are never sent.</para>
+/// <para>Cancellation: cancelling a pending read or flush (its token, or
+/// <see cref="PipeReader.CancelPendingRead"/>, which reaches the stream too) is for shutting down,
+/// not for pausing: a cancelled WebSocket operation aborts the WebSocket, and a cancelled TLS
+/// operation may leave the stream unusable. Read in one loop for the life of the connection.</para>
 /// <para>Closing is <see cref="IAsyncDisposable.DisposeAsync"/>: it ends the connection politely
 /// (TLS close_notify, WebSocket close handshake, TCP FIN), waits at most about a second for the
 /// server to close its side so that data already flushed — a DISCONNECT — is not lost to a reset,
