@@ -139,7 +139,11 @@ internal sealed partial class MqttSession
 
     public bool TryPollEvent(out SessionEvent sessionEvent) => _events.TryDequeue(out sessionEvent);
 
-    /// <summary>Ends the connection cleanly: DISCONNECT with <paramref name="reasonCode"/> (5.0), then closed.</summary>
+    /// <summary>
+    /// Ends the connection: DISCONNECT with <paramref name="reasonCode"/> (3.1.1: E0 00), then closed.
+    /// Under 3.1.1, 0x04 (Disconnect with Will Message) closes without DISCONNECT, the only way
+    /// 3.1.1 has to make the server publish the will (3.1.1 §3.1.2.5).
+    /// </summary>
     public void Disconnect(MqttReasonCode reasonCode = MqttReasonCode.NormalDisconnection)
     {
         if (State is SessionState.Disconnected or SessionState.Disconnecting)
@@ -147,11 +151,22 @@ internal sealed partial class MqttSession
             return;
         }
 
-        var packet = new DisconnectPacket(_version == MqttProtocolVersion.V500 ? reasonCode : MqttReasonCode.NormalDisconnection);
-
         // [MQTT-3.14.2-1]: a code outside Table 3-10 fails this call, not a later PollTransmit.
-        packet.GetRemainingLength(_version);
-        CloseAfterSending(packet, new CloseInfo(CloseReason.LocalDisconnect, reasonCode, "disconnected by the client"));
+        new DisconnectPacket(reasonCode).GetRemainingLength(MqttProtocolVersion.V500);
+        var info = new CloseInfo(CloseReason.LocalDisconnect, reasonCode, "disconnected by the client");
+        if (_version == MqttProtocolVersion.V500)
+        {
+            CloseAfterSending(new DisconnectPacket(reasonCode), info);
+        }
+        else if (reasonCode == MqttReasonCode.DisconnectWithWillMessage)
+        {
+            // A 3.1.1 DISCONNECT deletes the will [MQTT-3.1.2-10]; a close without one publishes it.
+            Close(info with { Message = "closed without DISCONNECT, so the server publishes the will" });
+        }
+        else
+        {
+            CloseAfterSending(default, info);
+        }
     }
 
     /// <summary>The peer broke the protocol: close with <paramref name="code"/>, telling it first under 5.0.</summary>

@@ -184,4 +184,29 @@ public class DisconnectTests
         Assert.True(session.TryPollEvent(out SessionEvent closed));
         Assert.Equal(CloseReason.LocalDisconnect, Assert.IsType<CloseInfo>(closed.Detail).Reason);
     }
+
+    [Fact] // 3.1.1 §3.1.2.5, [MQTT-3.1.2-10]: DISCONNECT deletes the will, so "with will" closes without one
+    public void DisconnectWithWillMessage_V311_ClosedWithoutDisconnectPacket()
+    {
+        SessionHarness h = Connected(MqttProtocolVersion.V311, new SessionOptions
+        {
+            Will = new ConnectWill { Topic = "status", Payload = new byte[] { 0 } },
+        });
+
+        h.Session.Disconnect(MqttReasonCode.DisconnectWithWillMessage);
+
+        Assert.Empty(h.Sent());
+        h.AssertClosed(CloseReason.LocalDisconnect, MqttReasonCode.DisconnectWithWillMessage);
+    }
+
+    [Theory] // 3.1.1 sends no code, but a code no DISCONNECT may carry is still refused at the call
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public void DisconnectWithNonDisconnectCode_BothLevels_Throws(MqttProtocolVersion version)
+    {
+        SessionHarness h = Connected(version);
+        Assert.Throws<MqttProtocolException>(() => h.Session.Disconnect(MqttReasonCode.NoMatchingSubscribers));
+        Assert.Equal(SessionState.Connected, h.Session.State);
+        Assert.Empty(h.Sent());
+    }
 }
