@@ -104,6 +104,24 @@ public sealed partial class CloudSignalClient
         }
     }
 
+    /// <summary>
+    /// Test hook: drops the transport without DISCONNECT, as a network failure would (the broker
+    /// then publishes the will; auto-reconnect follows if enabled).
+    /// </summary>
+    internal async Task AbortConnectionAsync()
+    {
+        Link? link;
+        lock (_gate)
+        {
+            link = _link;
+        }
+
+        if (link is not null)
+        {
+            await TearDownAsync(link).ConfigureAwait(false);
+        }
+    }
+
     private async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
