@@ -210,4 +210,17 @@ public class FlowControlTests
         Assert.Equal(3, h.Session.InboundAwaitingReleaseCount);
         Assert.Equal(SessionState.Connected, h.Session.State);
     }
+
+    [Fact] // Receive Maximum is 5.0 only: a 3.1.1 session never polices the server's QoS 2 backlog
+    public void V311_ManyQos2AwaitingPubRel_NoDisconnect()
+    {
+        SessionHarness h = Connected(MqttProtocolVersion.V311, new SessionOptions { ReceiveMaximum = 1 });
+        for (ushort id = 1; id <= 3; id++)
+        {
+            h.Receive(Inbound("x", MqttQos.ExactlyOnce, id, payload: [(byte)id]));
+        }
+
+        Assert.Equal(new IMqttPacket[] { new PubRecPacket(1), new PubRecPacket(2), new PubRecPacket(3) }, h.Sent());
+        Assert.Equal(SessionState.Connected, h.Session.State);
+    }
 }
