@@ -104,6 +104,11 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
             _url = url;
             _parameters = parameters;
             _stopReconnecting = false;
+            if (_reconnectCancel.IsCancellationRequested)
+            {
+                _reconnectCancel.Dispose();
+                _reconnectCancel = new CancellationTokenSource();
+            }
             _session ??= CreateSession(parameters);
         }
 
