@@ -173,7 +173,19 @@ internal sealed partial class MqttSession
         }
 
         byte[] challenge = packet.Properties.AuthenticationData?.ToArray() ?? [];
-        ReadOnlyMemory<byte> response = auth.OnChallenge(challenge);
+        ReadOnlyMemory<byte> response;
+        try
+        {
+            response = auth.OnChallenge(challenge);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The authenticator rejected the server's challenge: give up this connection, reported
+            // like a refusal, instead of throwing into the driver's read loop.
+            Close(CloseReason.ConnectionRefused, MqttReasonCode.NotAuthorized, $"the authenticator rejected the server's challenge: {ex.Message}");
+            return;
+        }
+
         _transmit.Enqueue(Outgoing.Control(new AuthPacket(MqttReasonCode.ContinueAuthentication, new AuthProperties
         {
             AuthenticationMethod = auth.Method,

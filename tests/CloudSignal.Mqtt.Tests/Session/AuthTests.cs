@@ -161,4 +161,18 @@ public class AuthTests
         h.AssertClosed(CloseReason.ProtocolViolation, MqttReasonCode.ProtocolError);
         Assert.Empty(h.EventsOf(SessionEventKind.Connected));
     }
+
+    [Fact] // §4.12: a client that cannot answer a challenge ends the attempt; nothing is thrown into the driver
+    public void AuthenticatorThrows_OnChallenge_ClosedAsRefusedWithoutThrowing()
+    {
+        (SessionHarness h, _) = Connecting(); // no scripted responses: OnChallenge throws
+        h.Receive(Challenge([0x01]));
+
+        Assert.Equal(SessionState.Disconnected, h.Session.State);
+        SessionEvent closed = Assert.Single(h.EventsOf(SessionEventKind.Closed));
+        var info = Assert.IsType<CloseInfo>(closed.Detail);
+        Assert.Equal(CloseReason.ConnectionRefused, info.Reason);
+        Assert.Equal(MqttReasonCode.NotAuthorized, info.ReasonCode);
+        Assert.Empty(h.Sent());
+    }
 }
