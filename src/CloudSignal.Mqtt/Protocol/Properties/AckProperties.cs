@@ -22,16 +22,18 @@ internal readonly record struct AckProperties
         UserProperties.Write(ref writer);
     }
 
-    public static AckProperties Read(ref MqttReader reader, PropertyContext context)
+    public static AckProperties Read(ref MqttReader reader, PropertyContext context) => new(ref reader, context);
+
+    // A constructor, so values go straight into the fields (see PublishProperties).
+    private AckProperties(ref MqttReader reader, PropertyContext context)
     {
         var properties = PropertyReader.Open(ref reader, context);
-        MqttString? reasonString = null;
         int userProperties = 0;
         while (properties.TryRead(out Property p))
         {
             if (p.Id == PropertyId.ReasonString)
             {
-                reasonString = p.Text;
+                ReasonString = p.Text;
             }
             else
             {
@@ -39,10 +41,6 @@ internal readonly record struct AckProperties
             }
         }
 
-        return new AckProperties
-        {
-            ReasonString = reasonString,
-            UserProperties = UserProperties.FromBlock(properties.Block, properties.BlockOffset, userProperties),
-        };
+        UserProperties = UserProperties.FromBlock(properties.Block, properties.BlockOffset, userProperties);
     }
 }

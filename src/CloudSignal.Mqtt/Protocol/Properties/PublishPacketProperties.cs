@@ -75,22 +75,21 @@ internal readonly record struct PublishPacketProperties
         UserProperties.Write(ref writer);
     }
 
-    public static PublishPacketProperties Read(ref MqttReader reader)
+    public static PublishPacketProperties Read(ref MqttReader reader) => new(ref reader);
+
+    // Decoding is a constructor: each property goes straight into its field, instead of into
+    // a local and then a 248-byte result built from the locals, all zeroed per PUBLISH.
+    private PublishPacketProperties(ref MqttReader reader)
     {
         var properties = PropertyReader.Open(ref reader, PropertyContext.Publish);
-        byte? payloadFormat = null;
-        uint? expiry = null;
-        MqttString? contentType = null, responseTopic = null;
-        MqttBinary? correlationData = null;
-        ushort? topicAlias = null;
         int userProperties = 0, subscriptionIdentifiers = 0;
         while (properties.TryRead(out Property p))
         {
             switch (p.Id)
             {
-                case PropertyId.PayloadFormatIndicator: payloadFormat = (byte)p.Integer; break;
-                case PropertyId.MessageExpiryInterval: expiry = p.Integer; break;
-                case PropertyId.ContentType: contentType = p.Text; break;
+                case PropertyId.PayloadFormatIndicator: PayloadFormatIndicator = (byte)p.Integer; break;
+                case PropertyId.MessageExpiryInterval: MessageExpiryInterval = p.Integer; break;
+                case PropertyId.ContentType: ContentType = p.Text; break;
                 case PropertyId.ResponseTopic:
                     if (p.Text.IsEmpty || p.Text.ContainsAny('+', '#'))
                     {
@@ -98,25 +97,16 @@ internal readonly record struct PublishPacketProperties
                         ThrowHelper.ProtocolError("Response Topic", p.Offset, "must be a topic name without wildcards");
                     }
 
-                    responseTopic = p.Text;
+                    ResponseTopic = p.Text;
                     break;
-                case PropertyId.CorrelationData: correlationData = p.Binary; break;
+                case PropertyId.CorrelationData: CorrelationData = p.Binary; break;
                 case PropertyId.SubscriptionIdentifier: subscriptionIdentifiers++; break;
-                case PropertyId.TopicAlias: topicAlias = (ushort)p.Integer; break;
+                case PropertyId.TopicAlias: TopicAlias = (ushort)p.Integer; break;
                 default: userProperties++; break;
             }
         }
 
-        return new PublishPacketProperties
-        {
-            PayloadFormatIndicator = payloadFormat,
-            MessageExpiryInterval = expiry,
-            ContentType = contentType,
-            ResponseTopic = responseTopic,
-            CorrelationData = correlationData,
-            TopicAlias = topicAlias,
-            UserProperties = UserProperties.FromBlock(properties.Block, properties.BlockOffset, userProperties),
-            SubscriptionIdentifiers = SubscriptionIdentifiers.FromBlock(properties.Block, properties.BlockOffset, subscriptionIdentifiers),
-        };
+        UserProperties = UserProperties.FromBlock(properties.Block, properties.BlockOffset, userProperties);
+        SubscriptionIdentifiers = SubscriptionIdentifiers.FromBlock(properties.Block, properties.BlockOffset, subscriptionIdentifiers);
     }
 }
