@@ -14,6 +14,11 @@ public class ZeroAllocationTests
 {
     private const int Operations = 1_000;
 
+    // The count can be skewed by a GC that other tests (running in parallel) trigger in the
+    // middle of a round (dotnet/coreclr#10207), so a few rounds are measured and the quietest
+    // must be 0: code that allocates at all allocates in every round.
+    private const int Rounds = 5;
+
     public static TheoryData<MqttProtocolVersion, int, MqttQos> PublishCases()
     {
         var data = new TheoryData<MqttProtocolVersion, int, MqttQos>();
@@ -156,15 +161,20 @@ public class ZeroAllocationTests
             PacketEncoder.Write(output, packet, version);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Operations; i++)
+        var rounds = new List<long>();
+        for (int round = 0; round < Rounds && (rounds.Count == 0 || rounds.Min() > 0); round++)
         {
-            output.ResetWrittenCount();
-            PacketEncoder.Write(output, packet, version);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Operations; i++)
+            {
+                output.ResetWrittenCount();
+                PacketEncoder.Write(output, packet, version);
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{typeof(TPacket).Name} {version}: {allocated} bytes over {Operations} encodes");
+        Assert.True(rounds.Min() == 0, $"{typeof(TPacket).Name} {version}: [{string.Join(", ", rounds)}] bytes per {Operations} encodes");
     }
 
     private static void AssertDecodeAllocatesNothing(ReadOnlySequence<byte> wire, MqttProtocolVersion version)
@@ -175,18 +185,23 @@ public class ZeroAllocationTests
             Decode(wire, version, ref handler);
         }
 
-        handler = default;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Operations; i++)
+        var rounds = new List<long>();
+        for (int round = 0; round < Rounds && (rounds.Count == 0 || rounds.Min() > 0); round++)
         {
-            Decode(wire, version, ref handler);
+            handler = default;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Operations; i++)
+            {
+                Decode(wire, version, ref handler);
+            }
+
+            rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, handler.Failures);
+            Assert.Equal(0, handler.Unexpected);
+            Assert.Equal(Operations, handler.Packets);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{wire.Length}-byte packet {version}: {allocated} bytes over {Operations} decodes");
-        Assert.Equal(0, handler.Failures);
-        Assert.Equal(0, handler.Unexpected);
-        Assert.Equal(Operations, handler.Packets);
+        Assert.True(rounds.Min() == 0, $"{wire.Length}-byte packet {version}: [{string.Join(", ", rounds)}] bytes per {Operations} decodes");
     }
 
     // No Assert in here: xunit's Assert.Equal allocates a comparer, which would be counted.
