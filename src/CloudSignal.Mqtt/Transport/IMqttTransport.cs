@@ -8,8 +8,7 @@ namespace CloudSignal.Mqtt.Transport;
 /// </summary>
 /// <remarks>
 /// <para>Ownership: one reader reads <see cref="Input"/> and one writer writes <see cref="Output"/>,
-/// each from one task at a time, as for any pipe. The transport completes neither pipe while the
-/// connection is open.</para>
+/// each from one task at a time, as for any pipe.</para>
 /// <para>Receiving: <see cref="Input"/> yields the bytes in order with no framing;
 /// packet boundaries are the decoder's business (a WebSocket frame may hold part of a packet or
 /// several packets, [MQTT-6.0.0-2]). When the server closes the connection cleanly (TCP FIN, or a
@@ -25,12 +24,14 @@ namespace CloudSignal.Mqtt.Transport;
 /// not for pausing: a cancelled WebSocket operation aborts the WebSocket, and a cancelled TLS
 /// operation may leave the stream unusable. Read in one loop for the life of the connection.</para>
 /// <para>Closing is <see cref="IAsyncDisposable.DisposeAsync"/>: it ends the connection politely
-/// (TLS close_notify, WebSocket close handshake, TCP FIN), waits at most about a second for the
-/// server to close its side so that data already flushed — a DISCONNECT — is not lost to a reset,
-/// and then releases everything, completing both pipes. Stop reading and writing first: a read or
-/// flush still in flight fails (with an <see cref="IOException"/>,
-/// <see cref="ObjectDisposedException"/> or <see cref="OperationCanceledException"/>).
-/// Disposing twice is harmless.</para>
+/// (TLS close_notify, WebSocket close handshake, TCP FIN), waits at most about a second
+/// (<see cref="StreamTransport.CloseTimeout"/>) for the server to close its side so that data
+/// already flushed — a DISCONNECT — is not lost to a reset, and then releases the connection.
+/// Disposing is also the way to wake a read loop: a read in flight ends, with
+/// <see cref="ReadResult.IsCompleted"/> or an <see cref="IOException"/>; later reads and flushes
+/// throw an <see cref="IOException"/> (see <see cref="GuardedStream"/>). The transport never
+/// completes the pipes itself; the owner completes its ends when its loops stop (that only returns
+/// buffers to the pool). Disposing twice is harmless.</para>
 /// </remarks>
 internal interface IMqttTransport : IAsyncDisposable
 {

@@ -29,6 +29,7 @@ internal abstract class StreamTransport : IMqttTransport
     protected StreamTransport(Stream stream, bool zeroByteReads)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        stream = new GuardedStream(stream);
 
         // Zero-byte reads (NetworkStream and SslStream support them) hold no buffer while a
         // connection is idle, which is most of an MQTT connection's life.
@@ -52,18 +53,10 @@ internal abstract class StreamTransport : IMqttTransport
             return;
         }
 
-        try
-        {
-            await CloseConnectionAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            // The connection is gone, so completing the writer cannot block on a flush; unflushed
-            // bytes are dropped, as documented on IMqttTransport.
-            await CompleteQuietlyAsync(Output.CompleteAsync()).ConfigureAwait(false);
-            await CompleteQuietlyAsync(Input.CompleteAsync()).ConfigureAwait(false);
-        }
-
+        // The pipes are left alone: completing the reader here would race a read loop that the
+        // close just woke up (it would find its reader completed under it). The owner completes
+        // them when its loops end, which only returns their buffers to the pool.
+        await CloseConnectionAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
     }
 
@@ -98,17 +91,6 @@ internal abstract class StreamTransport : IMqttTransport
         {
             socket.Dispose();
             ArrayPool<byte>.Shared.Return(scratch);
-        }
-    }
-
-    private static async ValueTask CompleteQuietlyAsync(ValueTask completion)
-    {
-        try
-        {
-            await completion.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-        {
         }
     }
 }

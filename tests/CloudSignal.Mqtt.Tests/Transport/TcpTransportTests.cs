@@ -132,6 +132,21 @@ public class TcpTransportTests
         Assert.Equal(0, await peer.ReceiveAsync(new byte[1], SocketFlags.None, cts.Token)); // our FIN
     }
 
+    [Fact] // a read loop still waiting when the transport is disposed ends instead of hanging
+    public async Task ReadPending_Dispose_ReadEnds()
+    {
+        using CancellationTokenSource cts = TimeoutSource();
+        using TcpListener listener = Listen();
+        Task server = EchoOnceAsync(listener, 0, cts.Token);
+
+        IMqttTransport transport = await ConnectAsync($"mqtt://127.0.0.1:{listener.Port()}", null, cts.Token);
+        Task<byte[]> pending = ReadToEndAsync(transport.Input, cts.Token);
+        await transport.DisposeAsync();
+
+        await AssertReadEndedAsync(pending);
+        await server;
+    }
+
     [Fact]
     public async Task Disposed_Twice_Harmless()
     {

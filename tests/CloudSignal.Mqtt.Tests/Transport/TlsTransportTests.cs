@@ -36,6 +36,21 @@ public class TlsTransportTests
         Assert.NotNull(await server);
     }
 
+    [Fact] // a read loop still waiting when the transport is disposed ends instead of hanging
+    public async Task ReadPending_Dispose_ReadEnds()
+    {
+        using CancellationTokenSource cts = TimeoutSource();
+        using TcpListener listener = Listen();
+        Task<TlsServerSession?> server = TlsTestServer.RunAsync(listener, TestCertificates.Localhost, 0, cts.Token);
+
+        IMqttTransport transport = await ConnectAsync($"mqtts://127.0.0.1:{listener.Port()}", TrustTestCa, cts.Token);
+        Task<byte[]> pending = ReadToEndAsync(transport.Input, cts.Token);
+        await transport.DisposeAsync();
+
+        await AssertReadEndedAsync(pending);
+        Assert.NotNull(await server); // it saw close_notify and ended cleanly
+    }
+
     [Fact]
     public async Task HostName_Connect_SentAsSniAndMatched()
     {

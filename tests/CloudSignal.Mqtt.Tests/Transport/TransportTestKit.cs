@@ -113,6 +113,13 @@ internal static class TransportTestKit
         return bytes;
     }
 
+    /// <summary>A read woken by DisposeAsync ends with the stream completed or an IOException (IMqttTransport).</summary>
+    public static async Task AssertReadEndedAsync(Task<byte[]> pendingRead)
+    {
+        Exception? failure = await Record.ExceptionAsync(() => pendingRead);
+        Assert.True(failure is null or IOException, failure?.ToString());
+    }
+
     public static byte[] Concat(params byte[][] chunks) => chunks.SelectMany(c => c).ToArray();
 
     /// <summary>Connects through the public factory, the way the client will.</summary>

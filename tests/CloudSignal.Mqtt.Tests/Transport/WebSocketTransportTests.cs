@@ -170,8 +170,25 @@ public class WebSocketTransportTests
         await transport.DisposeAsync();
     }
 
+    [Fact] // a read loop still waiting when the transport is disposed sees the close handshake end it
+    public async Task ReadPending_Dispose_ReadCompletesAndServerGetsClose()
+    {
+        using CancellationTokenSource cts = TimeoutSource();
+        using TcpListener listener = Listen();
+        Task<WebSocketTestServer> accept = WebSocketTestServer.AcceptAsync(listener, cts.Token);
+
+        IMqttTransport transport = await ConnectAsync($"ws://127.0.0.1:{listener.Port()}", null, cts.Token);
+        await using WebSocketTestServer server = await accept;
+        Task<byte[]> pending = ReadToEndAsync(transport.Input, cts.Token);
+        Task<WebSocketCloseStatus?> close = server.ExpectCloseAsync(cts.Token);
+        await transport.DisposeAsync();
+
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, await close);
+        Assert.Empty(await pending);
+    }
+
     [Fact] // the close handshake is bounded: a server that never answers cannot hold DisposeAsync
-    public async Task ServerNeverAnswersClose_Dispose_ReturnsAfterBoundedWait()
+    public async Task ServerNeverAnswersClose_DisposeWithReadPending_ReturnsAfterBoundedWait()
     {
         using CancellationTokenSource cts = TimeoutSource();
         using TcpListener listener = Listen();
@@ -180,7 +197,9 @@ public class WebSocketTransportTests
         IMqttTransport transport = await ConnectAsync($"ws://127.0.0.1:{listener.Port()}", null, cts.Token);
         await using WebSocketTestServer server = await accept;
 
+        Task<byte[]> pending = ReadToEndAsync(transport.Input, cts.Token);
         await transport.DisposeAsync().AsTask().WaitAsync(StreamTransport.CloseTimeout * 4, cts.Token);
+        await AssertReadEndedAsync(pending);
     }
 
     [Fact] // [MQTT-6.0.0-4] binds the server; a server naming no subprotocol is still usable
