@@ -80,7 +80,7 @@ public class TcpTransportTests
     }
 
     [Fact]
-    public async Task ServerResets_Read_ThrowsIOException()
+    public async Task ServerResets_ReadAndFlush_ThrowIOException()
     {
         using CancellationTokenSource cts = TimeoutSource();
         using TcpListener listener = Listen();
@@ -90,6 +90,7 @@ public class TcpTransportTests
         peer.Dispose();
 
         await Assert.ThrowsAsync<IOException>(() => ReadToEndAsync(transport.Input, cts.Token));
+        await Assert.ThrowsAsync<IOException>(() => WriteBatchAsync(transport.Output, cts.Token, SamplePackets()));
     }
 
     [Fact] // [MQTT-3.14.4-1] the client closes after DISCONNECT: flushed bytes must all arrive, then EOF

@@ -119,6 +119,13 @@ internal sealed class WebSocketTestServer : IAsyncDisposable
         return Socket.CloseStatus;
     }
 
+    /// <summary>Drops the TCP connection with a reset, no close frame.</summary>
+    public void Reset()
+    {
+        _peer.LingerState = new LingerOption(enable: true, seconds: 0);
+        _peer.Close();
+    }
+
     public async ValueTask DisposeAsync()
     {
         Socket.Dispose();

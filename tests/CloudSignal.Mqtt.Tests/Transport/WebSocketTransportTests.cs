@@ -150,6 +150,21 @@ public class WebSocketTransportTests
         Assert.Contains("MQTT-6.0.0-1", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact] // the TCP connection under the WebSocket is reset: reads and flushes fail with IOException
+    public async Task ServerDropsConnection_ReadAndFlush_ThrowIOException()
+    {
+        using CancellationTokenSource cts = TimeoutSource();
+        using TcpListener listener = Listen();
+        Task<WebSocketTestServer> accept = WebSocketTestServer.AcceptAsync(listener, cts.Token);
+
+        await using IMqttTransport transport = await ConnectAsync($"ws://127.0.0.1:{listener.Port()}", null, cts.Token);
+        await using WebSocketTestServer server = await accept;
+        server.Reset();
+
+        await Assert.ThrowsAsync<IOException>(() => ReadToEndAsync(transport.Input, cts.Token));
+        await Assert.ThrowsAsync<IOException>(() => WriteBatchAsync(transport.Output, cts.Token, SamplePackets()));
+    }
+
     [Fact]
     public async Task Disposed_Server_GetsNormalCloseFrame()
     {
