@@ -58,7 +58,17 @@ internal readonly struct MqttString : IEquatable<MqttString>
     {
         if (_text is not null)
         {
-            Encoding.UTF8.GetBytes(_text, destination);
+            // A byte count equal to the length means every char is ASCII: narrow it directly.
+            // Otherwise transcode. Both skip Encoding's virtual dispatch and argument checks,
+            // which dominate for the short strings MQTT carries.
+            if (_byteCount == _text.Length)
+            {
+                Ascii.FromUtf16(_text, destination, out _);
+            }
+            else
+            {
+                System.Text.Unicode.Utf8.FromUtf16(_text, destination, out _, out _);
+            }
         }
         else
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace CloudSignal.Mqtt.Protocol;
 
@@ -50,9 +51,17 @@ internal static class PacketDecoder
             default: Auth(buffer, first, header, version, ref handler); break;
         }
 
-        buffer = buffer.Slice(header.PacketLength);
+        buffer = SkipPacket(buffer, header.PacketLength);
         return OperationStatus.Done;
     }
+
+    // An array-backed buffer (one segment) is re-cut directly; ReadOnlySequence.Slice handles
+    // every shape of sequence and costs several times as much. The result is the same.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySequence<byte> SkipPacket(in ReadOnlySequence<byte> buffer, int packetLength) =>
+        SequenceMarshal.TryGetArray(buffer, out ArraySegment<byte> array)
+            ? new ReadOnlySequence<byte>(array.Array!, array.Offset + packetLength, array.Count - packetLength)
+            : buffer.Slice(packetLength);
 
     /// <summary>
     /// Convenience for tests, tools and cold paths: the decoded packet, boxed. The hot path
