@@ -236,7 +236,11 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
                 PingResponseTimeout = _options.PingResponseTimeout,
                 ConnectTimeout = _options.ConnectTimeout,
                 UserName = parameters.Username,
-                Password = parameters.Password is { } password ? System.Text.Encoding.UTF8.GetBytes(password) : null,
+                // default(ReadOnlyMemory<byte>?) on purpose: a bare null converts through
+                // ReadOnlyMemory's implicit operator from byte[] to an empty but PRESENT password,
+                // sent as a zero-length Password field (3.1.1 refuses that without a user name,
+                // [MQTT-3.1.2-22]).
+                Password = parameters.Password is { } password ? System.Text.Encoding.UTF8.GetBytes(password) : default(ReadOnlyMemory<byte>?),
                 Will = will is null ? null : new ConnectWill
                 {
                     Topic = will.Topic,
