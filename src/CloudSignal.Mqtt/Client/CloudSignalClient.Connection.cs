@@ -138,12 +138,29 @@ public sealed partial class CloudSignalClient
 
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var link = new Link(transport);
+        MqttProtocolException? invalid = null;
         lock (_gate)
         {
             _timer ??= _options.TimeProvider.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _connectWaiter = waiter;
-            _link = link;
-            _session!.Connect();
+            try
+            {
+                // Validates the CONNECT (e.g. a 3.1.1 password without a user name); on failure the
+                // session stays Disconnected and nothing was sent.
+                _session!.Connect();
+                _connectWaiter = waiter;
+                _link = link;
+            }
+            catch (MqttProtocolException ex)
+            {
+                invalid = ex;
+            }
+        }
+
+        if (invalid is not null)
+        {
+            // Close the transport just opened instead of leaking it with no loop to read it.
+            await TearDownAsync(link).ConfigureAwait(false);
+            throw new ArgumentException($"Invalid connect options: {invalid.Message}", "parameters", invalid);
         }
 
         link.ReadLoop = Task.Run(() => ReadLoopAsync(link), CancellationToken.None);
@@ -417,7 +434,7 @@ public sealed partial class CloudSignalClient
             waiter.TrySetException(info.Reason switch
             {
                 CloseReason.ConnectTimeout => new TimeoutException(info.Message),
-                _ => new MqttConnectException(info.ReasonCode, Describe(info)) { IsAuthenticationFailure = IsAuthenticationRefusal(info) },
+                _ => new MqttConnectException(PublicReasonCode(info), Describe(info)) { IsAuthenticationFailure = IsAuthenticationRefusal(info) },
             });
             return;
         }
@@ -507,6 +524,16 @@ public sealed partial class CloudSignalClient
     private static bool IsAuthenticationRefusal(CloseInfo info) =>
         info.Reason == CloseReason.ConnectionRefused &&
         (byte)info.ReasonCode is 0x04 or 0x05 or 0x86 or 0x87 or 0x8C;
+
+    /// <summary>
+    /// The code <see cref="MqttConnectException.ReasonCode"/> promises: the 3.1.1 Connect Return Code
+    /// (1–5, §3.2.2.3) as sent for a 3.1.1 connection (the session maps it to the 5.0 equivalent in
+    /// <see cref="CloseInfo.ReasonCode"/>), otherwise the 5.0 reason code.
+    /// </summary>
+    private MqttReasonCode PublicReasonCode(CloseInfo info) =>
+        _options.ProtocolVersion == MqttProtocolVersion.V311 && info.ReturnCode is { } returnCode
+            ? (MqttReasonCode)(byte)returnCode
+            : info.ReasonCode;
 
     private static string Describe(CloseInfo info) =>
         info.ReasonString is null ? info.Message : $"{info.Message} ({info.ReasonString})";
