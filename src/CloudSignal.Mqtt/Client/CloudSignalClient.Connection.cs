@@ -498,6 +498,13 @@ public sealed partial class CloudSignalClient
                 // Back-pressure: when the application is behind, this waits and the socket is not read.
                 await _messages.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
             }
+            else
+            {
+                // Nobody reads Messages yet (and may never): keep the newest, drop the oldest.
+                while (!_messages.Writer.TryWrite(message) && _messages.Reader.TryRead(out _))
+                {
+                }
+            }
 
             Invoke(_onMessage, message);
         }

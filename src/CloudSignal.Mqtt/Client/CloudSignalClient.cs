@@ -44,11 +44,17 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Every received application message, in order. When it is full, the client stops reading
-    /// from the socket until the application catches up (nothing is dropped). Messages are
-    /// written here only once this property has been read; a client that only uses
-    /// <see cref="SetMessageCallback"/> never fills it.
+    /// Every received application message, in order, from the first connect on. Once this property
+    /// has been read, a full buffer (<see cref="CloudSignalOptions.MessageBufferCapacity"/>) stops
+    /// the client reading from the socket until the application catches up (nothing is dropped).
+    /// Until it is first read, the buffer keeps the newest messages and drops the oldest when full,
+    /// so a client that only uses <see cref="SetMessageCallback"/> is never stalled by it.
     /// </summary>
+    /// <remarks>
+    /// Collecting before the first read is what lets the API.md usage work: it subscribes and
+    /// publishes first and only then enumerates <c>Messages.ReadAllAsync</c>, by which time its own
+    /// message (or a retained one) may already have arrived.
+    /// </remarks>
     public ChannelReader<MqttMessage> Messages
     {
         get
