@@ -8,6 +8,16 @@ public class RetainAndWillTests(MosquittoFixture broker)
 {
     public static TheoryData<MqttProtocolVersion> Versions => new() { MqttProtocolVersion.V311, MqttProtocolVersion.V500 };
 
+    /// <summary>The will depends on how the connection ends, so each transport's close path is checked.</summary>
+    public static TheoryData<string, MqttProtocolVersion> WillCases => new()
+    {
+        { MosquittoFixture.Tcp, MqttProtocolVersion.V311 },
+        { MosquittoFixture.Tcp, MqttProtocolVersion.V500 },
+        { MosquittoFixture.Tls, MqttProtocolVersion.V500 },
+        { MosquittoFixture.Ws, MqttProtocolVersion.V311 },
+        { MosquittoFixture.Wss, MqttProtocolVersion.V500 },
+    };
+
     [Theory(Timeout = ClientHarness.TestTimeoutMs)]
     [MemberData(nameof(Versions))]
     public async Task RetainedMessage_LateSubscriber_ReceivesItWithRetainFlag(MqttProtocolVersion version)
@@ -36,8 +46,8 @@ public class RetainAndWillTests(MosquittoFixture broker)
     }
 
     [Theory(Timeout = ClientHarness.TestTimeoutMs)]
-    [MemberData(nameof(Versions))]
-    public async Task Will_SocketDroppedWithoutDisconnect_BrokerPublishesWill(MqttProtocolVersion version)
+    [MemberData(nameof(WillCases))]
+    public async Task Will_SocketDroppedWithoutDisconnect_BrokerPublishesWill(string transport, MqttProtocolVersion version)
     {
         using var cts = new CancellationTokenSource(ClientHarness.Step);
         string willTopic = ClientHarness.Topic("will");
@@ -45,7 +55,7 @@ public class RetainAndWillTests(MosquittoFixture broker)
         await using CloudSignalClient observer = await ClientHarness.ConnectAsync(broker.TcpUrl, ClientHarness.Options(broker, version), cts.Token);
         await observer.SubscribeAsync(willTopic, MqttQos.AtLeastOnce, cts.Token);
 
-        await using CloudSignalClient dying = await ClientHarness.ConnectAsync(broker.TcpUrl, WillOptions(version, willTopic, willPayload), cts.Token);
+        await using CloudSignalClient dying = await ClientHarness.ConnectAsync(ClientHarness.Url(broker, transport), WillOptions(version, willTopic, willPayload), cts.Token);
         await dying.AbortConnectionAsync();
 
         // [MQTT-3.1.2-8]: the connection closed without DISCONNECT, so the will is published.
@@ -57,8 +67,8 @@ public class RetainAndWillTests(MosquittoFixture broker)
     }
 
     [Theory(Timeout = ClientHarness.TestTimeoutMs)]
-    [MemberData(nameof(Versions))]
-    public async Task Will_DisconnectAsync_WillNotPublished(MqttProtocolVersion version)
+    [MemberData(nameof(WillCases))]
+    public async Task Will_DisconnectAsync_WillNotPublished(string transport, MqttProtocolVersion version)
     {
         using var cts = new CancellationTokenSource(ClientHarness.Step);
         string willTopic = ClientHarness.Topic("will");
@@ -67,7 +77,7 @@ public class RetainAndWillTests(MosquittoFixture broker)
 
         string clientId = ClientHarness.ClientId("will");
         long logOffset = broker.Broker.LogLength;
-        CloudSignalClient leaving = await ClientHarness.ConnectAsync(broker.TcpUrl, WillOptions(version, willTopic, [1, 2, 3]), cts.Token, clientId);
+        CloudSignalClient leaving = await ClientHarness.ConnectAsync(ClientHarness.Url(broker, transport), WillOptions(version, willTopic, [1, 2, 3]), cts.Token, clientId);
         await leaving.DisconnectAsync(cts.Token);
         await leaving.DisposeAsync();
 
