@@ -50,7 +50,7 @@ internal enum HeldState
 /// messages by identifier until it has sent PUBCOMP (method A of 5.0 §4.3.3: it accepts the message
 /// when it sends the first successful PUBREC), and its own QoS 1/2 flows to the client, which it
 /// resends after a CONNACK with session present 1 (PUBLISH with DUP=1, or PUBREL) in original
-/// order [MQTT-4.4.0-1]. It never exceeds the client's Receive Maximum (5.0), allocates the lowest
+/// order [MQTT-4.4.0-1]. It fills the client's Receive Maximum as far as §4.9 allows (5.0), allocates the lowest
 /// free identifier (so identifiers are reused soon after they are freed), and never re-sends on the
 /// same connection under 5.0 [MQTT-4.4.0-1]; under 3.1.1 it may (a duplicate PUBLISH before PUBREL),
 /// and then does not reuse that identifier on that connection, so that a second answer to the
@@ -69,6 +69,9 @@ internal sealed partial class SessionModel
     private readonly Dictionary<ushort, (OutMessage Message, HeldState State)> _held = [];
     private readonly List<Owed> _owed = [];
     private readonly HashSet<ushort> _tainted = [];
+
+    /// <summary>5.0 §4.9 send quota: QoS 1/2 PUBLISH sent on this connection, not yet answered by PUBACK/PUBCOMP.</summary>
+    private readonly HashSet<ushort> _serverQuota = [];
     private bool _serverHasSession;
 
     private void ServerRead(int count)
@@ -85,6 +88,7 @@ internal sealed partial class SessionModel
                     if (_serverOut.TryGetValue(a.PacketIdentifier, out ServerFlow? f1) && f1.State == ServerFlowState.AwaitPubAck)
                     {
                         _serverOut.Remove(a.PacketIdentifier);
+                        _serverQuota.Remove(a.PacketIdentifier);
                     }
 
                     break;
@@ -100,6 +104,7 @@ internal sealed partial class SessionModel
                     if (_serverOut.TryGetValue(c.PacketIdentifier, out ServerFlow? f3) && f3.State == ServerFlowState.AwaitPubComp)
                     {
                         _serverOut.Remove(c.PacketIdentifier);
+                        _serverQuota.Remove(c.PacketIdentifier);
                     }
 
                     break;
@@ -243,9 +248,12 @@ internal sealed partial class SessionModel
 
     private void ServerPublish(MqttQos qos, bool retain)
     {
-        if (!_connected || (qos != MqttQos.AtMostOnce && V5 && _serverOut.Count >= ClientReceiveMaximum))
+        if (!_connected || (qos != MqttQos.AtMostOnce && V5 && _serverQuota.Count >= ClientReceiveMaximum))
         {
-            return; // 5.0 §4.9: the server respects the Receive Maximum the client sent
+            // 5.0 §4.9: the server respects the Receive Maximum the client sent, counting exactly as
+            // the spec does (PUBLISH sent on this connection until PUBACK/PUBCOMP), so flows past
+            // PUBREC from an earlier connection do not count: the most a correct server may send.
+            return;
         }
 
         var m = new InMessage(_in.Count + 1, qos, retain);
@@ -262,7 +270,7 @@ internal sealed partial class SessionModel
             _serverOut[id] = new ServerFlow(m, qos == MqttQos.AtLeastOnce ? ServerFlowState.AwaitPubAck : ServerFlowState.AwaitPubRec);
         }
 
-        SendToClient(ServerPublishPacket(m, id, dup: false));
+        SendPublish(m, id, dup: false);
     }
 
     private void ServerDuplicate(int pick)
@@ -277,8 +285,18 @@ internal sealed partial class SessionModel
         {
             (ushort id, ServerFlow flow) = candidates[pick % candidates.Count];
             _tainted.Add(id);
-            SendToClient(ServerPublishPacket(flow.Message, id, dup: true));
+            SendPublish(flow.Message, id, dup: true);
         }
+    }
+
+    private void SendPublish(InMessage m, ushort id, bool dup)
+    {
+        if (m.Qos != MqttQos.AtMostOnce && _serverQuota.Add(id) && V5 && _serverQuota.Count > ClientReceiveMaximum)
+        {
+            throw new InvalidOperationException("model bug: the scripted server would exceed the client's Receive Maximum");
+        }
+
+        SendToClient(ServerPublishPacket(m, id, dup));
     }
 
     private static PublishPacket ServerPublishPacket(InMessage m, ushort id, bool dup) => new()
@@ -318,7 +336,7 @@ internal sealed partial class SessionModel
         {
             if (flow.State is ServerFlowState.AwaitPubAck or ServerFlowState.AwaitPubRec)
             {
-                SendToClient(ServerPublishPacket(flow.Message, id, dup: true));
+                SendPublish(flow.Message, id, dup: true);
             }
             else
             {

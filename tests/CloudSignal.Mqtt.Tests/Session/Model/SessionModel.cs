@@ -264,6 +264,7 @@ internal sealed partial class SessionModel
         _toClient.Clear();
         _owed.Clear();
         _tainted.Clear();
+        _serverQuota.Clear();
         _pingSince = null;
     }
 
