@@ -30,18 +30,36 @@ public sealed partial class CloudSignalClient
     {
         TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         Link? link;
+        CancellationTokenSource stop;
+        bool connected;
         lock (_gate)
         {
+            // A ConnectOnceAsync still opening its transport sees this flag under the lock and gives up.
             _stopReconnecting = true;
-            _reconnectCancel.Cancel();
+            stop = _reconnectCancel;
             link = _link;
-            if (_session is null || _session.State == SessionState.Disconnected)
+            connected = _session is not null && _session.State != SessionState.Disconnected;
+            if (connected)
             {
-                return;
+                _closedWaiter = closed;
+                _session!.Disconnect();
             }
+        }
 
-            _closedWaiter = closed;
-            _session.Disconnect();
+        // Cancelled outside the lock: it wakes the reconnect loop's delay and a ConnectOnceAsync
+        // awaiting CONNACK, whose continuations may run inline and invoke callbacks.
+        try
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Replaced by a later ConnectAsync or disposed: nothing of it left to stop.
+        }
+
+        if (!connected)
+        {
+            return;
         }
 
         AfterSessionCall();
@@ -125,7 +143,14 @@ public sealed partial class CloudSignalClient
     private async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        CancellationToken stop;
+        lock (_gate)
+        {
+            stop = _reconnectCancel.Token;
+        }
+
+        // DisconnectAsync cancels `stop`: it ends this attempt at any stage, not only the reconnect loop.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, stop);
         IMqttTransport transport;
         try
         {
@@ -139,16 +164,23 @@ public sealed partial class CloudSignalClient
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var link = new Link(transport);
         MqttProtocolException? invalid = null;
+        bool stopped;
         lock (_gate)
         {
             _timer ??= _options.TimeProvider.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            // DisconnectAsync came while the transport was opening: it found the session
+            // Disconnected and had nothing to close, so this attempt must not go on to CONNECT.
+            stopped = _stopReconnecting;
             try
             {
-                // Validates the CONNECT (e.g. a 3.1.1 password without a user name); on failure the
-                // session stays Disconnected and nothing was sent.
-                _session!.Connect();
-                _connectWaiter = waiter;
-                _link = link;
+                if (!stopped)
+                {
+                    // Validates the CONNECT (e.g. a 3.1.1 password without a user name); on failure
+                    // the session stays Disconnected and nothing was sent.
+                    _session!.Connect();
+                    _connectWaiter = waiter;
+                    _link = link;
+                }
             }
             catch (MqttProtocolException ex)
             {
@@ -156,11 +188,13 @@ public sealed partial class CloudSignalClient
             }
         }
 
-        if (invalid is not null)
+        if (stopped || invalid is not null)
         {
             // Close the transport just opened instead of leaking it with no loop to read it.
             await TearDownAsync(link).ConfigureAwait(false);
-            throw new ArgumentException($"Invalid connect options: {invalid.Message}", "parameters", invalid);
+            throw invalid is null
+                ? new OperationCanceledException("DisconnectAsync was called while connecting.", stop)
+                : new ArgumentException($"Invalid connect options: {invalid.Message}", "parameters", invalid);
         }
 
         link.ReadLoop = Task.Run(() => ReadLoopAsync(link), CancellationToken.None);
@@ -196,6 +230,11 @@ public sealed partial class CloudSignalClient
             {
                 _stopReconnecting = true;
                 Invoke(_onAuthError, ex);
+            }
+            else if (stop.IsCancellationRequested)
+            {
+                // DisconnectAsync while awaiting CONNACK: the same outcome as in every other stage.
+                throw new OperationCanceledException("DisconnectAsync was called while connecting.", ex, stop);
             }
 
             throw;
