@@ -124,6 +124,87 @@ public class LifecycleTests(MosquittoFixture broker)
     }
 
     [Fact(Timeout = ClientHarness.TestTimeoutMs)]
+    public async Task ConnectCancelled_WhileAwaitingConnAck_ThrowsCanceledAndClientConnectsAfterwards()
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        await using var client = new CloudSignalClient(new CloudSignalOptions { ConnectTimeout = TimeSpan.FromSeconds(30), ReconnectPeriod = TimeSpan.Zero });
+        _ = client.Messages;
+
+        using (var cancel = new CancellationTokenSource())
+        {
+            Task connect = client.ConnectAsync(new ConnectParameters { Host = $"mqtt://127.0.0.1:{port}" }, cancel.Token);
+            using TcpClient server = await silent.AcceptTcpClientAsync().WaitAsync(ClientHarness.Step);
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connect.WaitAsync(ClientHarness.Step));
+        }
+
+        Assert.False(client.IsConnected);
+
+        // The same client then connects to a real broker and works.
+        using var cts = new CancellationTokenSource(ClientHarness.Step);
+        await client.ConnectAsync(new ConnectParameters { Host = broker.TcpUrl }, cts.Token);
+        string topic = ClientHarness.Topic("after-cancel");
+        await client.SubscribeAsync(topic, MqttQos.AtLeastOnce, cts.Token);
+        await client.PublishAsync(topic, "x"u8.ToArray(), MqttQos.AtLeastOnce, cancellationToken: cts.Token);
+        Assert.Equal("x"u8.ToArray(), (await client.ReceiveAsync()).Payload.ToArray());
+    }
+
+    [Theory(Timeout = ClientHarness.TestTimeoutMs)]
+    [InlineData("mqtt", true)]   // CONNECT received by the server: the session awaits CONNACK
+    [InlineData("mqtts", false)] // the TLS handshake never gets an answer: the transport is still opening
+    public async Task DisconnectAsync_WhileConnectInProgress_ConnectCanceledAndNoReconnect(string scheme, bool waitForConnectPacket)
+    {
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        await using var client = new CloudSignalClient(new CloudSignalOptions { ConnectTimeout = TimeSpan.FromSeconds(30), ReconnectPeriod = TimeSpan.FromMilliseconds(100) });
+        int reconnecting = 0;
+        client.SetReconnectingCallback(_ => Interlocked.Increment(ref reconnecting));
+
+        Task connect = client.ConnectAsync(new ConnectParameters { Host = $"{scheme}://127.0.0.1:{port}" });
+        using TcpClient server = await silent.AcceptTcpClientAsync().WaitAsync(ClientHarness.Step);
+        if (waitForConnectPacket)
+        {
+            byte[] first = new byte[1];
+            await server.GetStream().ReadExactlyAsync(first).AsTask().WaitAsync(ClientHarness.Step);
+            Assert.Equal(0x10, first[0]); // CONNECT
+        }
+
+        await client.DisconnectAsync().WaitAsync(ClientHarness.Step);
+
+        // Before the fix, a DisconnectAsync during the transport stage was ignored and the attempt
+        // went on (against a real broker it would have connected after DisconnectAsync returned).
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connect.WaitAsync(ClientHarness.Step));
+        Assert.False(client.IsConnected);
+        Assert.Equal(0, Volatile.Read(ref reconnecting));
+    }
+
+    [Fact(Timeout = ClientHarness.TestTimeoutMs)]
+    public async Task DisconnectAsync_RightAfterConnectStarts_EndsDisconnected()
+    {
+        var online = 0;
+        await using var client = new CloudSignalClient(ClientHarness.Options(broker, reconnectPeriod: TimeSpan.FromMilliseconds(100)));
+        client.SetOnlineCallback(() => Interlocked.Increment(ref online));
+
+        Task connect = client.ConnectAsync(new ConnectParameters { Host = broker.TcpUrl });
+        await client.DisconnectAsync().WaitAsync(ClientHarness.Step);
+        try
+        {
+            await connect.WaitAsync(ClientHarness.Step);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped before CONNACK: expected unless the CONNACK won the race.
+        }
+
+        // Whichever stage the DisconnectAsync met, the client ends disconnected, with nothing pending.
+        Assert.False(client.IsConnected);
+        Assert.InRange(Volatile.Read(ref online), 0, 1);
+    }
+
+    [Fact(Timeout = ClientHarness.TestTimeoutMs)]
     public async Task Dispose_WhileConnected_ClosesCleanlyAndCompletesMessages()
     {
         using var cts = new CancellationTokenSource(ClientHarness.Step);
