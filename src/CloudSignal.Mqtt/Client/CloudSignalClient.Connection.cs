@@ -16,6 +16,7 @@ namespace CloudSignal.Mqtt;
 public sealed partial class CloudSignalClient
 {
     private readonly List<MqttMessage> _inbox = [];
+    private readonly SemaphoreSlim _delivery = new(1, 1);
     private ConnectParameters? _parameters;
     private Link? _link;
     private ITimer? _timer;
@@ -275,7 +276,7 @@ public sealed partial class CloudSignalClient
                 link.Signal();
                 if (inbox is not null)
                 {
-                    await DeliverAsync(inbox, link.Cancel.Token).ConfigureAwait(false);
+                    await DeliverAsync(inbox).ConfigureAwait(false);
                 }
 
                 Dispatch(events);
@@ -528,24 +529,39 @@ public sealed partial class CloudSignalClient
         }
     }
 
-    private async Task DeliverAsync(MqttMessage[] messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands messages to <see cref="Messages"/> and the callback. Not cancelled with the connection:
+    /// the session acknowledged them on receipt (PUBACK/PUBREC queued), so the broker will not send
+    /// them again and dropping them here would lose them. DisposeAsync completes the channel, which
+    /// ends a wait. One delivery at a time, so a read loop of a newer connection cannot overtake
+    /// an older one still waiting for room (order, and the channel's single writer).
+    /// </summary>
+    private async Task DeliverAsync(MqttMessage[] messages)
     {
-        foreach (MqttMessage message in messages)
+        await _delivery.WaitAsync().ConfigureAwait(false);
+        try
         {
-            if (Volatile.Read(ref _messagesRequested))
+            foreach (MqttMessage message in messages)
             {
-                // Back-pressure: when the application is behind, this waits and the socket is not read.
-                await _messages.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                // Nobody reads Messages yet (and may never): keep the newest, drop the oldest.
-                while (!_messages.Writer.TryWrite(message) && _messages.Reader.TryRead(out _))
+                if (Volatile.Read(ref _messagesRequested))
                 {
+                    // Back-pressure: when the application is behind, this waits and the socket is not read.
+                    await _messages.Writer.WriteAsync(message).ConfigureAwait(false);
                 }
-            }
+                else
+                {
+                    // Nobody reads Messages yet (and may never): keep the newest, drop the oldest.
+                    while (!_messages.Writer.TryWrite(message) && _messages.Reader.TryRead(out _))
+                    {
+                    }
+                }
 
-            Invoke(_onMessage, message);
+                Invoke(_onMessage, message);
+            }
+        }
+        finally
+        {
+            _delivery.Release();
         }
     }
 
