@@ -80,6 +80,33 @@ public class LifecycleTests(MosquittoFixture broker)
     }
 
     [Fact(Timeout = ClientHarness.TestTimeoutMs)]
+    public async Task BrokerGone_MaxReconnectAttemptsThree_ThreeAttemptsThenStops()
+    {
+        using var cts = new CancellationTokenSource(ClientHarness.Step);
+        MosquittoInstance instance = broker.StartInstance();
+        var events = Channel.CreateUnbounded<string>();
+        await using var client = new CloudSignalClient(new CloudSignalOptions
+        {
+            ReconnectPeriod = TimeSpan.FromMilliseconds(50),
+            MaxReconnectAttempts = 3,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+        });
+        client.SetOfflineCallback(() => events.Writer.TryWrite("offline"));
+        client.SetReconnectingCallback(attempt => events.Writer.TryWrite($"reconnecting {attempt}"));
+        await client.ConnectAsync(new ConnectParameters { Host = $"mqtt://127.0.0.1:{instance.Port(MosquittoFixture.Tcp)}" }, cts.Token);
+
+        instance.Stop(); // every attempt now meets "connection refused"
+
+        Assert.Equal("offline", await events.Reader.ReadAsync(cts.Token));
+        Assert.Equal("reconnecting 1", await events.Reader.ReadAsync(cts.Token));
+        Assert.Equal("reconnecting 2", await events.Reader.ReadAsync(cts.Token));
+        Assert.Equal("reconnecting 3", await events.Reader.ReadAsync(cts.Token));
+        using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500)); // 10 periods
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => Assert.Fail($"Unexpected: {await events.Reader.ReadAsync(quiet.Token)}"));
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact(Timeout = ClientHarness.TestTimeoutMs)]
     public async Task PublishWhileReconnecting_SentAfterReconnect_AndDelivered()
     {
         using var cts = new CancellationTokenSource(ClientHarness.Step);
