@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace CloudSignal.Mqtt.Protocol;
 
@@ -20,36 +19,12 @@ internal ref partial struct MqttReader
         {
             _span = _bytes.FirstSpan;
             _contiguous = true;
-            TryGetOrigin(_bytes, out _origin, out _originStart, out _originKind);
+            _originKind = PacketInput.TryGetOrigin(_bytes, out _origin, out _originStart);
         }
         else
         {
             _reader = new SequenceReader<byte>(_bytes);
         }
-    }
-
-    /// <summary>The array or segment whose memory <paramref name="sequence"/> starts in, and where.</summary>
-    private static bool TryGetOrigin(in ReadOnlySequence<byte> sequence, out object? origin, out int start, out byte kind)
-    {
-        if (SequenceMarshal.TryGetArray(sequence, out ArraySegment<byte> array))
-        {
-            origin = array.Array;
-            start = array.Offset;
-            kind = ArrayOrigin;
-            return true;
-        }
-
-        if (SequenceMarshal.TryGetReadOnlySequenceSegment(sequence, out ReadOnlySequenceSegment<byte>? segment, out start, out _, out _))
-        {
-            origin = segment;
-            kind = SegmentOrigin;
-            return true;
-        }
-
-        origin = null;
-        start = 0;
-        kind = NoOrigin;
-        return false;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -17,9 +17,9 @@ namespace CloudSignal.Mqtt.Protocol;
 /// </remarks>
 internal ref partial struct MqttReader
 {
-    private const byte NoOrigin = 0;
-    private const byte ArrayOrigin = 1;
-    private const byte SegmentOrigin = 2;
+    private const byte NoOrigin = PacketInput.NoOrigin;
+    private const byte ArrayOrigin = PacketInput.ArrayOrigin;
+    private const byte SegmentOrigin = PacketInput.SegmentOrigin;
 
     private readonly long _baseOffset;
 
@@ -47,22 +47,24 @@ internal ref partial struct MqttReader
     }
 
     /// <summary>
-    /// A reader over the <paramref name="length"/> bytes at <paramref name="start"/> of
-    /// <paramref name="buffer"/> (a packet's body), for a caller that already holds the
-    /// buffer's first span: when the body lies in it, nothing is sliced up front.
+    /// A reader over the <paramref name="length"/> bytes at <paramref name="start"/> of the
+    /// decoder's input (a packet's body): when the body lies in the input's first span and
+    /// its memory is known, nothing is sliced or examined again.
     /// </summary>
-    internal MqttReader(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, int start, int length)
+    internal MqttReader(scoped in PacketInput input, int start, int length)
     {
         _baseOffset = start;
-        if (first.Length - start >= length && TryGetOrigin(buffer, out _origin, out _originStart, out _originKind))
+        if (input.First.Length - start >= length && input.OriginKind != PacketInput.NoOrigin)
         {
-            _span = first.Slice(start, length);
-            _originStart += start;
+            _span = input.First.Slice(start, length);
+            _origin = input.Origin;
+            _originStart = input.OriginStart + start;
+            _originKind = input.OriginKind;
             _contiguous = true;
         }
         else
         {
-            _bytes = buffer.Slice(start, length);
+            _bytes = input.Buffer.Slice(start, length);
             Start();
         }
     }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace CloudSignal.Mqtt.Protocol;
 
@@ -22,8 +21,8 @@ internal static class PacketDecoder
         ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        ReadOnlySpan<byte> first = buffer.FirstSpan;
-        OperationStatus status = PacketScanner.TryScan(buffer, first, version, maximumPacketSize, out FixedHeader header);
+        var input = new PacketInput(buffer);
+        OperationStatus status = PacketScanner.TryScan(buffer, input.First, version, maximumPacketSize, out FixedHeader header);
         if (status != OperationStatus.Done)
         {
             return status;
@@ -34,34 +33,26 @@ internal static class PacketDecoder
         // this frame, and every PINGRESP would pay to clear them.
         switch (header.Type)
         {
-            case PacketType.Publish: Publish(buffer, first, header, version, ref handler); break;
-            case PacketType.PubAck: PubAck(buffer, first, header, version, ref handler); break;
-            case PacketType.PubRec: PubRec(buffer, first, header, version, ref handler); break;
-            case PacketType.PubRel: PubRel(buffer, first, header, version, ref handler); break;
-            case PacketType.PubComp: PubComp(buffer, first, header, version, ref handler); break;
-            case PacketType.PingReq: PingReq(buffer, first, header, version, ref handler); break;
-            case PacketType.PingResp: PingResp(buffer, first, header, version, ref handler); break;
-            case PacketType.Connect: Connect(buffer, first, header, version, ref handler); break;
-            case PacketType.ConnAck: ConnAck(buffer, first, header, version, ref handler); break;
-            case PacketType.Subscribe: Subscribe(buffer, first, header, version, ref handler); break;
-            case PacketType.SubAck: SubAck(buffer, first, header, version, ref handler); break;
-            case PacketType.Unsubscribe: Unsubscribe(buffer, first, header, version, ref handler); break;
-            case PacketType.UnsubAck: UnsubAck(buffer, first, header, version, ref handler); break;
-            case PacketType.Disconnect: Disconnect(buffer, first, header, version, ref handler); break;
-            default: Auth(buffer, first, header, version, ref handler); break;
+            case PacketType.Publish: Publish(input, header, version, ref handler); break;
+            case PacketType.PubAck: PubAck(input, header, version, ref handler); break;
+            case PacketType.PubRec: PubRec(input, header, version, ref handler); break;
+            case PacketType.PubRel: PubRel(input, header, version, ref handler); break;
+            case PacketType.PubComp: PubComp(input, header, version, ref handler); break;
+            case PacketType.PingReq: PingReq(input, header, version, ref handler); break;
+            case PacketType.PingResp: PingResp(input, header, version, ref handler); break;
+            case PacketType.Connect: Connect(input, header, version, ref handler); break;
+            case PacketType.ConnAck: ConnAck(input, header, version, ref handler); break;
+            case PacketType.Subscribe: Subscribe(input, header, version, ref handler); break;
+            case PacketType.SubAck: SubAck(input, header, version, ref handler); break;
+            case PacketType.Unsubscribe: Unsubscribe(input, header, version, ref handler); break;
+            case PacketType.UnsubAck: UnsubAck(input, header, version, ref handler); break;
+            case PacketType.Disconnect: Disconnect(input, header, version, ref handler); break;
+            default: Auth(input, header, version, ref handler); break;
         }
 
-        buffer = SkipPacket(buffer, header.PacketLength);
+        buffer = input.Skip(header.PacketLength);
         return OperationStatus.Done;
     }
-
-    // An array-backed buffer (one segment) is re-cut directly; ReadOnlySequence.Slice handles
-    // every shape of sequence and costs several times as much. The result is the same.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ReadOnlySequence<byte> SkipPacket(in ReadOnlySequence<byte> buffer, int packetLength) =>
-        SequenceMarshal.TryGetArray(buffer, out ArraySegment<byte> array)
-            ? new ReadOnlySequence<byte>(array.Array!, array.Offset + packetLength, array.Count - packetLength)
-            : buffer.Slice(packetLength);
 
     /// <summary>
     /// Convenience for tests, tools and cold paths: the decoded packet, boxed. The hot path
@@ -80,122 +71,122 @@ internal static class PacketDecoder
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Publish<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void Publish<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnPublish(new PublishPacket(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PubAck<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void PubAck<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnPubAck(PubAckPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PubRec<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void PubRec<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnPubRec(PubRecPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PubRel<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void PubRel<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnPubRel(PubRelPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PubComp<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void PubComp<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnPubComp(PubCompPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PingReq<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void PingReq<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnPingReq(PingReqPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void PingResp<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void PingResp<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnPingResp(PingRespPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Connect<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void Connect<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnConnect(ConnectPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ConnAck<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void ConnAck<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnConnAck(ConnAckPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Subscribe<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void Subscribe<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnSubscribe(SubscribePacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void SubAck<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void SubAck<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnSubAck(SubAckPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Unsubscribe<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void Unsubscribe<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnUnsubscribe(UnsubscribePacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void UnsubAck<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void UnsubAck<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnUnsubAck(UnsubAckPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Disconnect<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void Disconnect<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnDisconnect(DisconnectPacket.Read(ref reader, header, version));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Auth<THandler>(in ReadOnlySequence<byte> buffer, ReadOnlySpan<byte> first, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
+    private static void Auth<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(buffer, first, header.HeaderLength, header.RemainingLength);
+        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
         handler.OnAuth(AuthPacket.Read(ref reader, header, version));
     }
 
