@@ -21,7 +21,7 @@ internal ref partial struct MqttReader
     private const byte ArrayOrigin = PacketInput.ArrayOrigin;
     private const byte SegmentOrigin = PacketInput.SegmentOrigin;
 
-    private readonly long _baseOffset;
+    private long _baseOffset;
 
     // Contiguous input: the bytes as one span, and how many of them have been read. Slices
     // (strings, payloads) are built straight from the array or segment the span lies in;
@@ -51,9 +51,17 @@ internal ref partial struct MqttReader
     /// decoder's input (a packet's body): when the body lies in the input's first span and
     /// its memory is known, nothing is sliced or examined again.
     /// </summary>
-    internal MqttReader(scoped in PacketInput input, int start, int length)
+    internal MqttReader(scoped in PacketInput input, int start, int length) => Open(input, start, length);
+
+    /// <summary>
+    /// As the constructor above, on a reader declared <c>default</c>: the decoder's per-type
+    /// methods open their reader in place, where a constructed one was built in a temporary
+    /// and copied (about 190 bytes, both zeroed first) on every packet.
+    /// </summary>
+    internal void Open(scoped in PacketInput input, int start, int length)
     {
         _baseOffset = start;
+        _position = 0;
         if (input.First.Length - start >= length && input.OriginKind != PacketInput.NoOrigin)
         {
             _span = input.First.Slice(start, length);
@@ -64,6 +72,8 @@ internal ref partial struct MqttReader
         }
         else
         {
+            _contiguous = false;
+            _originKind = NoOrigin;
             _bytes = input.Buffer.Slice(start, length);
             Start();
         }

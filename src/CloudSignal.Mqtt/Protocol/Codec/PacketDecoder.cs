@@ -74,7 +74,8 @@ internal static class PacketDecoder
     private static void Publish<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnPublish(new PublishPacket(ref reader, header, version));
     }
 
@@ -82,7 +83,8 @@ internal static class PacketDecoder
     private static void PubAck<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnPubAck(PubAckPacket.Read(ref reader, header, version));
     }
 
@@ -90,7 +92,8 @@ internal static class PacketDecoder
     private static void PubRec<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnPubRec(PubRecPacket.Read(ref reader, header, version));
     }
 
@@ -98,7 +101,8 @@ internal static class PacketDecoder
     private static void PubRel<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnPubRel(PubRelPacket.Read(ref reader, header, version));
     }
 
@@ -106,7 +110,8 @@ internal static class PacketDecoder
     private static void PubComp<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnPubComp(PubCompPacket.Read(ref reader, header, version));
     }
 
@@ -114,7 +119,8 @@ internal static class PacketDecoder
     private static void PingReq<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnPingReq(PingReqPacket.Read(ref reader, header, version));
     }
 
@@ -122,7 +128,8 @@ internal static class PacketDecoder
     private static void PingResp<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnPingResp(PingRespPacket.Read(ref reader, header, version));
     }
 
@@ -130,7 +137,8 @@ internal static class PacketDecoder
     private static void Connect<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnConnect(ConnectPacket.Read(ref reader, header, version));
     }
 
@@ -138,7 +146,8 @@ internal static class PacketDecoder
     private static void ConnAck<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnConnAck(ConnAckPacket.Read(ref reader, header, version));
     }
 
@@ -146,7 +155,8 @@ internal static class PacketDecoder
     private static void Subscribe<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnSubscribe(SubscribePacket.Read(ref reader, header, version));
     }
 
@@ -154,7 +164,8 @@ internal static class PacketDecoder
     private static void SubAck<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnSubAck(SubAckPacket.Read(ref reader, header, version));
     }
 
@@ -162,7 +173,8 @@ internal static class PacketDecoder
     private static void Unsubscribe<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnUnsubscribe(UnsubscribePacket.Read(ref reader, header, version));
     }
 
@@ -170,7 +182,8 @@ internal static class PacketDecoder
     private static void UnsubAck<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnUnsubAck(UnsubAckPacket.Read(ref reader, header, version));
     }
 
@@ -178,7 +191,8 @@ internal static class PacketDecoder
     private static void Disconnect<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnDisconnect(DisconnectPacket.Read(ref reader, header, version));
     }
 
@@ -186,7 +200,8 @@ internal static class PacketDecoder
     private static void Auth<THandler>(scoped in PacketInput input, in FixedHeader header, MqttProtocolVersion version, ref THandler handler)
         where THandler : IPacketHandler, allows ref struct
     {
-        var reader = new MqttReader(input, header.HeaderLength, header.RemainingLength);
+        MqttReader reader = default;
+        reader.Open(input, header.HeaderLength, header.RemainingLength);
         handler.OnAuth(AuthPacket.Read(ref reader, header, version));
     }
 
