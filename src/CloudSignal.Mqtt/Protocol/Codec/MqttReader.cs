@@ -79,6 +79,35 @@ internal ref partial struct MqttReader
         }
     }
 
+    /// <summary>
+    /// As <see cref="ReadSection(int, string)"/> on <paramref name="parent"/>, opening this
+    /// (default) reader in place over the section, whose bytes also come out as a slice.
+    /// </summary>
+    internal void OpenSection(ref MqttReader parent, int length, string field, out ReadOnlySequence<byte> bytes)
+    {
+        _baseOffset = parent.Offset;
+        _position = 0;
+        if (parent._contiguous && (uint)length <= (uint)(parent._span.Length - parent._position))
+        {
+            _span = parent._span.Slice(parent._position, length);
+            bytes = parent.SliceAt(parent._position, length);
+            _origin = parent._origin;
+            _originStart = parent._originStart + parent._position;
+            _originKind = parent._originKind;
+            _bytes = _originKind == NoOrigin ? bytes : default;
+            _contiguous = true;
+            parent._position += length;
+        }
+        else
+        {
+            bytes = parent.ReadBytes(length, field);
+            _bytes = bytes;
+            _contiguous = false;
+            _originKind = NoOrigin;
+            Start();
+        }
+    }
+
     // A section of a contiguous reader: same origin, further in.
     private MqttReader(ReadOnlySpan<byte> span, object? origin, int originStart, byte originKind, ReadOnlySequence<byte> bytes, long baseOffset)
     {

@@ -27,7 +27,8 @@ internal readonly record struct AckProperties
     // A constructor, so values go straight into the fields (see PublishProperties).
     private AckProperties(ref MqttReader reader, PropertyContext context)
     {
-        var properties = PropertyReader.Open(ref reader, context);
+        PropertyReader properties = default;
+        properties.Begin(ref reader, context);
         int userProperties = 0;
         while (properties.TryRead(out Property p))
         {

@@ -41,12 +41,12 @@ internal readonly struct Property
 /// </summary>
 internal ref struct PropertyReader
 {
-    private MqttReader _reader;
     // The enum names by identifier, for error messages (PropertyTable rejects undefined ids first).
     private static readonly string[] Names = BuildNames();
 
-    private readonly PropertyContext _context;
-    private readonly bool _trusted;
+    private MqttReader _reader;
+    private PropertyContext _context;
+    private bool _trusted;
     private ulong _seen;
 
     private PropertyReader(ReadOnlySequence<byte> block, long offset, PropertyContext context, bool trusted)
@@ -60,17 +60,31 @@ internal ref struct PropertyReader
     }
 
     /// <summary>The property bytes (after the Property Length), a slice of the packet.</summary>
-    public ReadOnlySequence<byte> Block { get; }
+    public ReadOnlySequence<byte> Block { get; private set; }
 
-    public long BlockOffset { get; }
+    public long BlockOffset { get; private set; }
 
     /// <summary>Reads the Property Length, then reads properties from the block it delimits.</summary>
     public static PropertyReader Open(ref MqttReader packet, PropertyContext context)
     {
+        PropertyReader properties = default;
+        properties.Begin(ref packet, context);
+        return properties;
+    }
+
+    /// <summary>
+    /// As <see cref="Open"/>, on a reader declared <c>default</c>: opened in place, it is not
+    /// copied (it is over 200 bytes, zeroed at every copy site) for every property block.
+    /// </summary>
+    internal void Begin(ref MqttReader packet, PropertyContext context)
+    {
         int length = packet.ReadVariableByteInteger("Property Length");
-        long offset = packet.Offset;
-        ReadOnlySequence<byte> block = packet.ReadBytes(length, "Properties");
-        return new PropertyReader(block, offset, context, trusted: false);
+        BlockOffset = packet.Offset;
+        _reader.OpenSection(ref packet, length, "Properties", out ReadOnlySequence<byte> block);
+        Block = block;
+        _context = context;
+        _trusted = false;
+        _seen = 0;
     }
 
     /// <summary>Re-reads a block that <see cref="Open"/> has already validated.</summary>

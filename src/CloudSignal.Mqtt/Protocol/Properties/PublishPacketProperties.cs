@@ -81,7 +81,8 @@ internal readonly record struct PublishPacketProperties
     // a local and then a 248-byte result built from the locals, all zeroed per PUBLISH.
     private PublishPacketProperties(ref MqttReader reader)
     {
-        var properties = PropertyReader.Open(ref reader, PropertyContext.Publish);
+        PropertyReader properties = default;
+        properties.Begin(ref reader, PropertyContext.Publish);
         int userProperties = 0, subscriptionIdentifiers = 0;
         while (properties.TryRead(out Property p))
         {
