@@ -58,6 +58,7 @@ internal ref partial struct MqttReader
     /// methods open their reader in place, where a constructed one was built in a temporary
     /// and copied (about 190 bytes, both zeroed first) on every packet.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Open(scoped in PacketInput input, int start, int length)
     {
         _baseOffset = start;
@@ -204,6 +205,7 @@ internal ref partial struct MqttReader
     /// ('+' or '#'), found in the same pass that looks for U+0000: a Topic Name must have none
     /// [MQTT-3.3.2-2], and the caller decides when to reject it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public MqttString ReadString(string field, out bool hasWildcard)
     {
         if (_contiguous && _span.Length - _position >= 2)
