@@ -106,8 +106,11 @@ internal readonly record struct PublishPacket : IMqttPacket
     /// Decodes, as <see cref="Read"/>. A constructor, so every field is read straight into the
     /// packet (and <see cref="PacketDecoder"/> builds it where the handler will see it): building
     /// it from locals would put a second 320-byte PublishPacket and a 248-byte PublishPacketProperties
-    /// in the frame, all zeroed and copied on every PUBLISH.
+    /// in the frame, all zeroed and copied on every PUBLISH. Always inlined: into a stack
+    /// temporary the JIT stores the topic and payload without write barriers and zeroes the
+    /// packet once, not twice (a 3.1.1 64-byte decode went from ~44 to ~35 ns of CPU time).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal PublishPacket(ref MqttReader reader, in FixedHeader header, MqttProtocolVersion version)
     {
         Dup = header.Dup;
