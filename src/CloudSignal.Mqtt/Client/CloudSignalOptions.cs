@@ -57,6 +57,12 @@ public sealed class CloudSignalOptions
     /// <summary>Capacity of <see cref="CloudSignalClient.Messages"/>; when full, reading from the socket pauses.</summary>
     public int MessageBufferCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// Where unacknowledged QoS 1/2 publishes and inbound QoS 2 identifiers are kept. Null (default):
+    /// in the client's memory, lost with the process. A <see cref="FileSessionStore"/> survives a restart.
+    /// </summary>
+    public IMqttSessionStore? SessionStore { get; init; }
+
     /// <summary>Time source for keep alive and timeouts (tests inject a fake one).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
