@@ -134,7 +134,7 @@ internal sealed partial class MqttSession
 
         State = SessionState.Connected;
         ResumeSession(packet.SessionPresent);
-        _events.Enqueue(new SessionEvent(SessionEventKind.Connected, Detail: new ConnectedInfo(
+        var connected = new SessionEvent(SessionEventKind.Connected, Detail: new ConnectedInfo(
             packet.SessionPresent,
             p.AssignedClientIdentifier?.ToString(),
             TimeSpan.FromSeconds(_keepAliveTicks / (double)_time.TimestampFrequency),
@@ -149,7 +149,12 @@ internal sealed partial class MqttSession
             p.ResponseInformation?.ToString(),
             p.ServerReference?.ToString(),
             p.ReasonString?.ToString(),
-            p.SessionExpiryInterval)));
+            p.SessionExpiryInterval));
+        if (!Resubscribe(packet.SessionPresent, connected))
+        {
+            _events.Enqueue(connected);
+        }
+
         DrainControl();
         DrainPending();
     }

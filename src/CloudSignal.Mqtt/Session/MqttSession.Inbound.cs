@@ -55,6 +55,7 @@ internal sealed partial class MqttSession
                     }
 
                     _inboundQos2.Add(id);
+                    _store?.AddReceived(id);
                     Deliver(packet, topic);
                 }
 
@@ -67,6 +68,10 @@ internal sealed partial class MqttSession
     {
         ushort id = packet.PacketIdentifier;
         bool known = _inboundQos2.Remove(id);
+        if (known)
+        {
+            _store?.RemoveReceived(id);
+        }
 
         // 5.0 §3.7.2.1: 0x92 when we hold no such identifier; 3.1.1 has no code to say it.
         MqttReasonCode code = known || _version != MqttProtocolVersion.V500 ? MqttReasonCode.Success : MqttReasonCode.PacketIdentifierNotFound;

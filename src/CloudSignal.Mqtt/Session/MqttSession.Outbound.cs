@@ -73,6 +73,7 @@ internal sealed partial class MqttSession
         }
 
         long token = ++_nextToken;
+        StorePublish(token, message);
         _pending.Enqueue(new PendingPublish(token, message));
         DrainPending();
         return token;
@@ -117,6 +118,7 @@ internal sealed partial class MqttSession
             {
                 // Queued before this connection's CONNACK lowered a limit.
                 _pending.Dequeue();
+                _store?.RemovePublish(next.Token);
                 _events.Enqueue(new SessionEvent(SessionEventKind.PublishCompleted, next.Token, code, problem));
                 continue;
             }
@@ -141,6 +143,7 @@ internal sealed partial class MqttSession
                 State = next.Message.Qos == MqttQos.AtLeastOnce ? InflightState.AwaitingPubAck : InflightState.AwaitingPubRec,
                 Message = next.Message,
             };
+            _store?.SetPacketIdentifier(next.Token, id);
             _transmit.Enqueue(new Outgoing(OutgoingKind.PublishInflight, id));
         }
     }
@@ -232,6 +235,7 @@ internal sealed partial class MqttSession
 
         // [MQTT-4.3.3-4]: PUBREL, and the message is no longer resent, only the PUBREL.
         entry.State = InflightState.AwaitingPubComp;
+        _store?.MarkReleased(entry.Token);
         if (entry.AwaitingResend)
         {
             // The server had the PUBLISH from before the reconnect: this PUBREL is the resend.
@@ -262,6 +266,7 @@ internal sealed partial class MqttSession
         }
 
         _packetIds.Release(id);
+        _store?.RemovePublish(token);
         _events.Enqueue(new SessionEvent(SessionEventKind.PublishCompleted, token, code, reasonString?.ToString()));
         DrainControl();
         DrainPending();
@@ -281,6 +286,7 @@ internal sealed partial class MqttSession
         if (!sessionPresent)
         {
             _inboundQos2.Clear();
+            _store?.ClearReceived();
         }
 
         if (_inflight.Count == 0)
@@ -309,10 +315,12 @@ internal sealed partial class MqttSession
             _packetIds.Release(id);
             if (flow.State == InflightState.AwaitingPubComp)
             {
+                _store?.RemovePublish(flow.Token);
                 _events.Enqueue(new SessionEvent(SessionEventKind.PublishCompleted, flow.Token));
             }
             else
             {
+                _store?.SetPacketIdentifier(flow.Token, 0);
                 again.Add(new PendingPublish(flow.Token, flow.Message));
             }
         }

@@ -4,7 +4,11 @@ using CloudSignal.Mqtt.Protocol;
 namespace CloudSignal.Mqtt.Session;
 
 /// <summary>A SUBSCRIBE or UNSUBSCRIBE waiting for its identifier or its acknowledgement.</summary>
-internal readonly record struct ControlRequest(long Token, SubscribePacket? Subscribe, UnsubscribePacket? Unsubscribe)
+/// <param name="Token">Identifies the request in its completion event.</param>
+/// <param name="Subscribe">The SUBSCRIBE, or null.</param>
+/// <param name="Unsubscribe">The UNSUBSCRIBE, or null.</param>
+/// <param name="Resubscribe">The session's own re-SUBSCRIBE after a lost session (no event; see MqttSession.Resubscribe.cs).</param>
+internal readonly record struct ControlRequest(long Token, SubscribePacket? Subscribe, UnsubscribePacket? Unsubscribe, bool Resubscribe = false)
 {
     public int FilterCount => Subscribe?.Subscriptions.Count ?? Unsubscribe!.Value.TopicFilters.Count;
 
@@ -91,8 +95,13 @@ internal sealed partial class MqttSession
             {
                 // Queued before this connection's CONNACK said the server lacks a feature it uses.
                 _pendingControl.Dequeue();
-                _events.Enqueue(new SessionEvent(SessionEventKind.SubscribeCompleted, next.Token, code, problem,
-                    Enumerable.Repeat(code, next.FilterCount).ToArray()));
+                RecordSubscriptions(next, Enumerable.Repeat(code, next.FilterCount).ToArray());
+                if (!CompleteResubscribe(next))
+                {
+                    _events.Enqueue(new SessionEvent(SessionEventKind.SubscribeCompleted, next.Token, code, problem,
+                        Enumerable.Repeat(code, next.FilterCount).ToArray()));
+                }
+
                 continue;
             }
 
@@ -134,10 +143,20 @@ internal sealed partial class MqttSession
             return;
         }
 
+        // Copied: the ref points into _awaitingAck, whose Remove clears the entry.
+        ControlRequest acknowledged = request;
         long token = request.Token;
+        RecordSubscriptions(acknowledged, perFilter);
         _awaitingAck.Remove(id);
         _packetIds.Release(id);
         MqttReasonCode summary = perFilter.FirstOrDefault(c => (byte)c >= 0x80, MqttReasonCode.Success);
+        if (CompleteResubscribe(acknowledged))
+        {
+            DrainControl();
+            DrainPending();
+            return;
+        }
+
         _events.Enqueue(new SessionEvent(
             subscribe ? SessionEventKind.SubscribeCompleted : SessionEventKind.UnsubscribeCompleted,
             token, summary, reasonString?.ToString(), perFilter));

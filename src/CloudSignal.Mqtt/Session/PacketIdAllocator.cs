@@ -34,5 +34,8 @@ internal sealed class PacketIdAllocator
         return true;
     }
 
+    /// <summary>Takes a specific identifier (a flow restored from a session store); false if it is taken.</summary>
+    public bool TryReserve(ushort id) => id != 0 && _inUse.Add(id);
+
     public void Release(ushort id) => _inUse.Remove(id);
 }
