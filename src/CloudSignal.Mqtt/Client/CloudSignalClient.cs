@@ -31,6 +31,10 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
     private Action? _onOffline;
     private Action<MqttConnectException>? _onAuthError;
     private Action<int>? _onReconnecting;
+    private Action<MqttException>? _onError;
+
+    /// <summary>Completed when publishes waiting for room in a full offline queue may try again.</summary>
+    private TaskCompletionSource? _queueRoom;
 
     /// <summary>Creates a client; nothing connects until <see cref="ConnectAsync"/>.</summary>
     public CloudSignalClient(CloudSignalOptions? options = null)
@@ -92,6 +96,15 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
     public void SetReconnectingCallback(Action<int> callback) => _onReconnecting = callback;
 
     /// <summary>
+    /// Called when an established connection ends without <see cref="DisconnectAsync"/>, after the
+    /// offline callback, with why: <see cref="MqttProtocolException"/> when the broker broke the
+    /// protocol (its <see cref="MqttProtocolException.ReasonCode"/> is the code we closed with, e.g.
+    /// 0x81 for a malformed packet), otherwise <see cref="MqttConnectionLostException"/> (server
+    /// DISCONNECT, keep alive timeout, transport failure).
+    /// </summary>
+    public void SetErrorCallback(Action<MqttException> callback) => _onError = callback;
+
+    /// <summary>
     /// Connects and completes when the broker accepts (CONNACK). Throws <see cref="ArgumentException"/>
     /// for a bad URL or username before any network I/O, <see cref="MqttConnectException"/> on refusal,
     /// <see cref="TimeoutException"/> after <see cref="CloudSignalOptions.ConnectTimeout"/>.
@@ -123,7 +136,12 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
 
     /// <summary>
     /// Publishes a message. Completes at QoS 0 when written, at QoS 1 on PUBACK, at QoS 2 on
-    /// PUBCOMP. While reconnecting, the message waits and is sent after the reconnect.
+    /// PUBCOMP. While the client is not connected (reconnecting, or after <see cref="DisconnectAsync"/>)
+    /// the message is queued and sent, in order, on the next connection; the queue holds
+    /// <see cref="CloudSignalOptions.OfflineQueueCapacity"/> publishes, and when it is full
+    /// <see cref="CloudSignalOptions.OfflineQueueFullMode"/> decides: <see cref="MqttQueueFullException"/>
+    /// or waiting for room. Throws <see cref="InvalidOperationException"/> before the first
+    /// <see cref="ConnectAsync"/>.
     /// </summary>
     public Task<PublishResult> PublishAsync(
         string topic,
@@ -136,9 +154,16 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(topic);
         var message = new OutboundMessage(topic, payload, qos, retain, PropertyMapping.ToWire(properties));
         var completion = new TaskCompletionSource<PublishResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool offline;
         lock (_gate)
         {
             MqttSession session = RequireSession();
+            offline = session.State != SessionState.Connected;
+            if (offline && OfflineQueueProblem(session, qos) is Task room)
+            {
+                return PublishWhenRoomAsync(room, topic, payload, qos, retain, properties, cancellationToken);
+            }
+
             long token;
             try
             {
@@ -152,8 +177,70 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
             _publishes[token] = completion;
         }
 
+        if (offline && qos != MqttQos.AtMostOnce)
+        {
+            // Queued while offline: make it durable now, not only when a connection sends it.
+            FlushStore();
+        }
+
         AfterSessionCall();
         return completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Under <c>_gate</c>, offline: null when the publish may be queued; a task to await for room
+    /// (<see cref="OfflineQueueFullMode.Wait"/>); otherwise throws.
+    /// </summary>
+    private Task? OfflineQueueProblem(MqttSession session, MqttQos qos)
+    {
+        if (qos == MqttQos.AtMostOnce && !_options.QueueQos0WhileOffline)
+        {
+            throw new MqttException("Not connected, and QoS 0 publishes are not queued while offline (CloudSignalOptions.QueueQos0WhileOffline).");
+        }
+
+        if (session.PendingCount < _options.OfflineQueueCapacity)
+        {
+            return null;
+        }
+
+        if (_options.OfflineQueueFullMode == OfflineQueueFullMode.Fail)
+        {
+            throw new MqttQueueFullException($"Not connected, and the offline queue already holds {session.PendingCount} publishes (CloudSignalOptions.OfflineQueueCapacity); the message was not queued.");
+        }
+
+        return (_queueRoom ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    }
+
+    private async Task<PublishResult> PublishWhenRoomAsync(Task room, string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retain, PublishProperties? properties, CancellationToken cancellationToken)
+    {
+        await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await PublishAsync(topic, payload, qos, retain, properties, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Wakes publishes waiting for room in the offline queue (connected again, or disposed).</summary>
+    private void ReleaseQueueWaiters()
+    {
+        TaskCompletionSource? room;
+        lock (_gate)
+        {
+            room = _queueRoom;
+            _queueRoom = null;
+        }
+
+        room?.TrySetResult();
+    }
+
+    /// <summary>Makes the session store's changes durable; a failure is retried by the next flush.</summary>
+    private void FlushStore()
+    {
+        try
+        {
+            _options.SessionStore?.Flush();
+        }
+        catch (IOException)
+        {
+            // The records stay buffered in the store and are written by the next flush.
+        }
     }
 
     /// <summary>Subscribes to one topic filter at a maximum QoS.</summary>
@@ -264,6 +351,12 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
             },
             _options.TimeProvider);
         session.MessageHandler = new MessageCollector(this);
+        if (_options.SessionStore is { } store)
+        {
+            // Restores what an earlier client (or process) left unacknowledged; the next CONNACK decides how it is resent.
+            session.AttachStore(store);
+        }
+
         return session;
     }
 }

@@ -21,11 +21,38 @@ public sealed class CloudSignalOptions
     /// <summary>Upper bound for one connection attempt: transport, TLS and CONNACK.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Delay before reconnecting after an unexpected loss; <see cref="TimeSpan.Zero"/>: no auto-reconnect.</summary>
+    /// <summary>
+    /// Delay before the first reconnect attempt after an unexpected loss; later attempts double it up
+    /// to <see cref="MaxReconnectDelay"/>, with <see cref="ReconnectJitter"/>. <see cref="TimeSpan.Zero"/>: no auto-reconnect.
+    /// </summary>
     public TimeSpan ReconnectPeriod { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Cap of the exponential back-off between reconnect attempts (default 30 s).</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Random spread of each reconnect delay, as a fraction (0–1, default 0.2: ±20 %), so that many
+    /// clients dropped together do not reconnect in lockstep. 0: exact delays.
+    /// </summary>
+    public double ReconnectJitter { get; init; } = 0.2;
 
     /// <summary>Reconnect attempts after one loss before giving up; null = unlimited.</summary>
     public int? MaxReconnectAttempts { get; init; }
+
+    /// <summary>
+    /// Publishes held while the client is not connected (never sent yet, all QoS levels); default
+    /// 10,000. When full, <see cref="OfflineQueueFullMode"/> decides.
+    /// </summary>
+    public int OfflineQueueCapacity { get; init; } = 10_000;
+
+    /// <summary>What a publish does when the offline queue is full (default: fail with <see cref="MqttQueueFullException"/>).</summary>
+    public OfflineQueueFullMode OfflineQueueFullMode { get; init; } = OfflineQueueFullMode.Fail;
+
+    /// <summary>
+    /// Queue QoS 0 publishes made while offline (default true). False: such a publish fails at once
+    /// with <see cref="MqttException"/>, as QoS 0 promises no delivery.
+    /// </summary>
+    public bool QueueQos0WhileOffline { get; init; } = true;
 
     /// <summary>MQTT 5.0: how long the broker keeps the session after the connection closes.</summary>
     public TimeSpan SessionExpiryInterval { get; init; } = TimeSpan.Zero;

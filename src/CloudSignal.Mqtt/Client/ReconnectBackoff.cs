@@ -1,0 +1,23 @@
+namespace CloudSignal.Mqtt.Client;
+
+/// <summary>
+/// The wait before reconnect attempt n (from 1): ReconnectPeriod × 2^(n−1), capped at
+/// MaxReconnectDelay, then spread by ±jitter and capped again. Exponential so that a broker that
+/// is down is not hammered; jittered so that clients dropped together spread out.
+/// </summary>
+internal static class ReconnectBackoff
+{
+    /// <param name="attempt">Attempt number, from 1.</param>
+    /// <param name="period">The first delay (ReconnectPeriod).</param>
+    /// <param name="cap">The longest delay (MaxReconnectDelay; never below <paramref name="period"/>).</param>
+    /// <param name="jitter">Spread as a fraction, clamped to 0–1.</param>
+    /// <param name="random">A uniform sample in [0, 1).</param>
+    public static TimeSpan Delay(int attempt, TimeSpan period, TimeSpan cap, double jitter, double random)
+    {
+        double limit = Math.Max(cap.Ticks, period.Ticks);
+        double exponential = Math.Min(limit, period.Ticks * Math.Pow(2, Math.Clamp(attempt - 1, 0, 62)));
+        double spread = Math.Clamp(double.IsNaN(jitter) ? 0 : jitter, 0, 1);
+        double ticks = exponential * (1 + (spread * ((2 * random) - 1)));
+        return TimeSpan.FromTicks((long)Math.Clamp(ticks, 0, limit));
+    }
+}
