@@ -118,7 +118,11 @@ internal sealed partial class MqttSession
             {
                 // Queued before this connection's CONNACK lowered a limit.
                 _pending.Dequeue();
-                _store?.RemovePublish(next.Token);
+                if (next.Message.Qos != MqttQos.AtMostOnce)
+                {
+                    _store?.RemovePublish(next.Token);
+                }
+
                 _events.Enqueue(new SessionEvent(SessionEventKind.PublishCompleted, next.Token, code, problem));
                 continue;
             }

@@ -25,15 +25,23 @@ internal sealed partial class MqttSession
         }
 
         StoredSession saved = store.Load();
+
+        // Decode everything before changing anything: a corrupt entry fails the attach and leaves
+        // the session as it was.
+        var restored = saved.Publishes
+            .OrderBy(p => p.Sequence)
+            .Select(p => (Stored: p, Message: p.Released && p.Message.IsEmpty
+                ? new OutboundMessage(string.Empty, default, MqttQos.ExactlyOnce)
+                : StoredMessageCodec.Decode(p.Message)))
+            .ToList();
+
         var pending = new List<PendingPublish>();
-        foreach (StoredPublish stored in saved.Publishes.OrderBy(p => p.Sequence))
+        var orphans = new List<long>();
+        foreach ((StoredPublish stored, OutboundMessage message) in restored)
         {
             _nextToken = Math.Max(_nextToken, stored.Sequence);
-            OutboundMessage message = stored.Released && stored.Message.IsEmpty
-                ? new OutboundMessage(string.Empty, default, MqttQos.ExactlyOnce)
-                : StoredMessageCodec.Decode(stored.Message);
             ushort id = stored.PacketIdentifier;
-            if (id != 0 && !_packetIds.IsInUse(id) && _packetIds.TryReserve(id))
+            if (id != 0 && _packetIds.TryReserve(id))
             {
                 _inflight[id] = new InflightPublish
                 {
@@ -49,12 +57,23 @@ internal sealed partial class MqttSession
             {
                 pending.Add(new PendingPublish(stored.Sequence, message));
             }
+            else
+            {
+                // Past PUBREC but without a usable identifier: only a PUBREL could be sent, and
+                // there is nothing to send it for. The server owns the message; forget it.
+                orphans.Add(stored.Sequence);
+            }
         }
 
         PushFrontPending(pending);
         foreach (ushort id in saved.Received)
         {
             _inboundQos2.Add(id);
+        }
+
+        foreach (long sequence in orphans)
+        {
+            store.RemovePublish(sequence);
         }
 
         _store = store;

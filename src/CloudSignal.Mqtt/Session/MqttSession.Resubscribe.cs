@@ -57,10 +57,16 @@ internal sealed partial class MqttSession
     {
         _resubscribeTokens.Clear();
         _deferredConnected = null;
+        if (sessionPresent)
+        {
+            // The kept session is the one an interrupted re-subscribe was rebuilding: its
+            // unacknowledged re-SUBSCRIBEs (requeued at the close) go again, like any request.
+            return false;
+        }
 
         // Re-SUBSCRIBEs of an earlier connection that it did not finish: superseded by this one's.
         _pendingControl = new Queue<ControlRequest>(_pendingControl.Where(r => !r.Resubscribe));
-        if (sessionPresent || _subscriptions.Count == 0)
+        if (_subscriptions.Count == 0)
         {
             return false;
         }

@@ -312,12 +312,6 @@ public class ResubscribeTests
         Assert.Equal(3, h.Session.SubscriptionCount);
     }
 
-    // KNOWN BUG (reported to the lead; src/ left unchanged): this test fails. After a re-SUBSCRIBE
-    // is lost with its connection, a CONNACK with Session Present 1 drops it
-    // (Resubscribe() filters every earlier re-SUBSCRIBE out of _pendingControl before it looks at
-    // sessionPresent). The session the server kept is the one the interrupted connection created,
-    // which may never have seen that SUBSCRIBE, yet the registry still lists the filters and no
-    // event tells the application. An application SUBSCRIBE in the same position is sent again.
     [Theory] // a re-SUBSCRIBE never acknowledged is sent again even when the next CONNACK has Session Present 1
     [InlineData(MqttProtocolVersion.V311)]
     [InlineData(MqttProtocolVersion.V500)]

@@ -119,10 +119,6 @@ public class SessionStoreMirrorTests
         Assert.Empty(store.TakeCalls());
     }
 
-    // KNOWN BUG (reported to the lead; src/ left unchanged): this test fails. DrainPending calls
-    // _store?.RemovePublish(next.Token) for any pending publish a lowered server limit refuses,
-    // QoS 0 included, although AddPublish was only made for QoS 1/2: the store is told to forget a
-    // sequence it never held (RecordingSessionStore logs it as a violation).
     [Fact] // 5.0 [MQTT-3.2.2-14]: publishes queued offline and refused at the CONNACK; only the stored one is removed
     public void RefusedAtConnAck_OnlyStoredPublishRemoved()
     {
