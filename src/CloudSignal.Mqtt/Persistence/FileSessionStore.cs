@@ -36,7 +36,7 @@ namespace CloudSignal.Mqtt;
 public sealed class FileSessionStore : IMqttSessionStore, IDisposable
 {
     private const int CompactionChunkBytes = 1 << 20;
-    private const int OpenAttempts = 100;
+    private const int OpenAttempts = 10;
 
     // Mutators take only _gate, briefly (the client calls them under its own lock). Flush, Dispose
     // and compaction take _io for the whole write, and _gate only to swap buffers or copy the state.
@@ -78,6 +78,7 @@ public sealed class FileSessionStore : IMqttSessionStore, IDisposable
         _log = OpenLog();
         try
         {
+            TryDelete(_path + ".tmp"); // left by a compaction a crash interrupted; we own the log now
             long validEnd = _log.Length == 0 ? 0 : SessionLogReader.Replay(_log, _path, _state);
             if (validEnd < _log.Length)
             {
@@ -320,7 +321,8 @@ public sealed class FileSessionStore : IMqttSessionStore, IDisposable
             log.Dispose();
         }
 
-        throw new SessionStoreLockedException(_path);
+        // Only a file kept past its replacement (a hard link, a copy) stays stamped at its path.
+        throw new InvalidDataException($"The session store file '{_path}' is marked as replaced by a compaction: it is an outdated copy of a session log.");
     }
 
     private long PublishSizeNow(long sequence) =>
