@@ -264,6 +264,9 @@ public sealed class FileSessionStore : IMqttSessionStore, IDisposable
         }
     }
 
+    /// <summary>Compactions done since the store opened, the one on open included (tests).</summary>
+    internal int Compactions { get; private set; }
+
     /// <summary>Length of the log file now (tests: compaction).</summary>
     internal long LogBytes
     {
@@ -424,6 +427,7 @@ public sealed class FileSessionStore : IMqttSessionStore, IDisposable
             temporary = null;
             DirectoryFlush.Flush(_directory);
             _rewrite = false;
+            Compactions++;
         }
         catch
         {
