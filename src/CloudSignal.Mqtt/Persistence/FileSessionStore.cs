@@ -78,8 +78,10 @@ public sealed class FileSessionStore : IMqttSessionStore, IDisposable
         _log = OpenLog();
         try
         {
-            TryDelete(_path + ".tmp"); // left by a compaction a crash interrupted; we own the log now
             long validEnd = _log.Length == 0 ? 0 : SessionLogReader.Replay(_log, _path, _state);
+
+            // Left by a compaction a crash interrupted. Only now: the file is ours, and we own the log.
+            TryDelete(_path + ".tmp");
             if (validEnd < _log.Length)
             {
                 _log.SetLength(validEnd); // the torn tail: never append after it

@@ -118,12 +118,14 @@ public sealed class FileSessionStoreValidationTests : IDisposable
     {
         string path = _directory.File();
         File.WriteAllBytes(path, content);
+        File.WriteAllBytes(path + ".tmp", [42]); // not ours to delete either, when the file is not ours
 
         var e = Assert.Throws<InvalidDataException>(() => new FileSessionStore(path));
 
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
         Assert.Equal(content, File.ReadAllBytes(path));
+        Assert.Equal([42], File.ReadAllBytes(path + ".tmp"));
 
         // Refused, not locked: the file is closed again.
         using FileStream reopened = File.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
