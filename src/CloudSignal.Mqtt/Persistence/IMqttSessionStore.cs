@@ -23,10 +23,16 @@ public interface IMqttSessionStore
     /// <summary>Reads what an earlier client left. Called once, before the store is first changed.</summary>
     StoredSession Load();
 
-    /// <summary>A QoS 1/2 publish was accepted. <paramref name="message"/> is opaque: keep the bytes as given.</summary>
+    /// <summary>
+    /// A QoS 1/2 publish was accepted. <paramref name="message"/> is opaque: keep the bytes as given.
+    /// Sequences are never reused; changes to a sequence the store does not hold may be ignored.
+    /// </summary>
     void AddPublish(long sequence, ReadOnlySpan<byte> message);
 
-    /// <summary>The publish was given a packet identifier (0: it lost it and waits to be sent again as new).</summary>
+    /// <summary>
+    /// The publish was first written with this packet identifier (0: it lost it and waits to be sent
+    /// again as new). A restored publish with an identifier was sent before, so it is resent with DUP.
+    /// </summary>
     void SetPacketIdentifier(long sequence, ushort packetIdentifier);
 
     /// <summary>QoS 2: PUBREC arrived; only PUBREL remains to be sent (the message itself is no longer needed).</summary>
@@ -50,7 +56,7 @@ public interface IMqttSessionStore
 
 /// <summary>An outbound QoS 1/2 publish a store holds.</summary>
 /// <param name="Sequence">Publish order; unique within the store.</param>
-/// <param name="Message">The opaque bytes given to <see cref="IMqttSessionStore.AddPublish"/>.</param>
+/// <param name="Message">The opaque bytes given to <see cref="IMqttSessionStore.AddPublish"/> (may be empty once released).</param>
 /// <param name="PacketIdentifier">The identifier it was sent with; 0 when it was never sent (or must go again as new).</param>
 /// <param name="Released">QoS 2 past PUBREC: only PUBREL remains.</param>
 public readonly record struct StoredPublish(long Sequence, ReadOnlyMemory<byte> Message, ushort PacketIdentifier, bool Released);

@@ -147,7 +147,6 @@ internal sealed partial class MqttSession
                 State = next.Message.Qos == MqttQos.AtLeastOnce ? InflightState.AwaitingPubAck : InflightState.AwaitingPubRec,
                 Message = next.Message,
             };
-            _store?.SetPacketIdentifier(next.Token, id);
             _transmit.Enqueue(new Outgoing(OutgoingKind.PublishInflight, id));
         }
     }

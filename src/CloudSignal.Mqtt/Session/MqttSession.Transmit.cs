@@ -56,6 +56,13 @@ internal sealed partial class MqttSession
 
                 // [MQTT-3.3.1-1]: DUP marks a re-delivery of a PUBLISH that was sent before.
                 int n = WritePublish(output, entry.Message.ToPacket(item.PacketIdentifier, dup: entry.Sent));
+                if (!entry.Sent)
+                {
+                    // The store learns the identifier when the PUBLISH is written, so a restored
+                    // flow with an identifier was sent before and goes again with DUP.
+                    _store?.SetPacketIdentifier(entry.Token, item.PacketIdentifier);
+                }
+
                 entry.Sent = true;
                 return n;
             }

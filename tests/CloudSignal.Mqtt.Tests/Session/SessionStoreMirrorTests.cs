@@ -171,8 +171,8 @@ public class SessionStoreMirrorTests
         Assert.Empty(store.Violations);
     }
 
-    [Fact] // 5.0 §4.9: a flow waiting for room under the Receive Maximum gets its identifier (and its store call) when it starts
-    public void ReceiveMaximumFull_PacketIdentifierRecordedWhenTheFlowStarts()
+    [Fact] // 5.0 §4.9: a flow waiting for room under the Receive Maximum gets its identifier (and its store call) when it is written
+    public void ReceiveMaximumFull_PacketIdentifierRecordedWhenTheFlowIsWritten()
     {
         var store = new RecordingSessionStore();
         SessionHarness h = WithStore(MqttProtocolVersion.V500, store);
@@ -182,11 +182,30 @@ public class SessionStoreMirrorTests
         long t1 = h.Session.Publish(Message("a", MqttQos.AtLeastOnce, 1));
         long t2 = h.Session.Publish(Message("b", MqttQos.AtLeastOnce, 2));
         Assert.Single(h.Sent());
-        Assert.Equal([$"AddPublish({t1})", $"SetPacketIdentifier({t1},1)", $"AddPublish({t2})"], store.TakeCalls());
+        Assert.Equal([$"AddPublish({t1})", $"AddPublish({t2})", $"SetPacketIdentifier({t1},1)"], store.TakeCalls());
 
         h.Receive(new PubAckPacket(1));
         Assert.Equal(2, h.SentOne<PublishPacket>().PacketIdentifier);
         Assert.Equal([$"RemovePublish({t1})", $"SetPacketIdentifier({t2},2)"], store.TakeCalls());
+    }
+
+    [Theory] // [MQTT-3.3.1-1]: a PUBLISH given an identifier but never written is restored as never sent: no DUP
+    [InlineData(MqttProtocolVersion.V311)]
+    [InlineData(MqttProtocolVersion.V500)]
+    public void IdentifiedButNeverWritten_Restored_SentWithoutDup(MqttProtocolVersion version)
+    {
+        var store = new RecordingSessionStore();
+        SessionHarness first = WithStore(version, store);
+        first.Connect(Resumed);
+        first.Session.Publish(Message("w", MqttQos.AtLeastOnce, 1));
+        first.Session.HandleConnectionLost(); // before the driver polled the transmit queue
+        Assert.Equal(0, Assert.Single(store.Publishes).PacketIdentifier);
+
+        SessionHarness second = WithStore(version, store);
+        second.Connect(Resumed);
+        PublishPacket resent = second.SentOne<PublishPacket>();
+        Assert.False(resent.Dup);
+        Assert.Equal("w", resent.TopicName.ToString());
     }
 
     [Theory] // published offline: stored at once, identified when it goes out
