@@ -123,9 +123,11 @@ public sealed partial class CloudSignalClient
 
             // Returns once the client has seen the loss (IsConnected false, offline callback run),
             // as a test expects of a drop it caused.
-            if (link.ReadLoop is Task readLoop)
+            // Either loop reports the loss when it ends; the read loop may be held by a full
+            // Messages buffer, the write loop never is.
+            if (link.ReadLoop is Task readLoop && link.WriteLoop is Task writeLoop)
             {
-                await readLoop.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                await Task.WhenAny(readLoop, writeLoop).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             }
         }
     }
