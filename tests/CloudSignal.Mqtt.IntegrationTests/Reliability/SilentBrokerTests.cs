@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using CloudSignal.Mqtt.IntegrationTests.Faults;
+using CloudSignal.Mqtt.Protocol;
+
+namespace CloudSignal.Mqtt.IntegrationTests.Reliability;
+
+/// <summary>
+/// A broker that stops answering PINGREQ (a half-open connection: the socket stays up, nothing
+/// comes back). The client must notice from keep alive alone and reconnect.
+/// </summary>
+[Collection(ReliabilityCollection.Name)]
+public class SilentBrokerTests
+{
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(2);
+
+    public static TheoryData<MqttProtocolVersion> Versions => new() { MqttProtocolVersion.V311, MqttProtocolVersion.V500 };
+
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(Versions))]
+    public async Task NoPingResp_DeadConnectionDetectedWithinOneAndAHalfKeepAlives_ThenReconnects(MqttProtocolVersion version)
+    {
+        await using var broker = new ScriptedBroker();
+        broker.Script.IgnorePingReq(firstConnections: 1);
+
+        // Default PingResponseTimeout (null): the keep alive period itself.
+        await using var client = new CloudSignalClient(FaultHarness.Options(version, TimeSpan.FromMilliseconds(50), keepAlive: KeepAlive));
+        var events = new ClientEvents(client);
+        await client.ConnectAsync(new ConnectParameters { Host = broker.Url });
+        await events.ExpectAsync("online");
+
+        // [MQTT-3.1.2-23]: idle for the keep alive period, the client sends PINGREQ; §3.1.2.10:
+        // with no PINGRESP within a reasonable time it closes the connection.
+        long offline = await events.ExpectAsync("offline", KeepAlive * 4);
+        BrokerConnection first = broker.Connection(1);
+        RecordedPacket ping = Assert.Single(first.Received(PacketType.PingReq));
+        Assert.Empty(first.Sent(PacketType.PingResp));
+        TimeSpan detection = Stopwatch.GetElapsedTime(ping.Timestamp, offline);
+        Assert.True(detection <= KeepAlive * 1.5, $"the dead connection was detected {detection.TotalSeconds:F2} s after the unanswered PINGREQ");
+        Assert.True(detection >= KeepAlive * 0.5, $"closed {detection.TotalSeconds:F2} s after PINGREQ: not the ping timeout");
+
+        // Then it reconnects on its own: a second connection, online again.
+        await events.ExpectAfterReconnectingAsync("online");
+        Assert.Equal(2, broker.ConnectionCount);
+        Assert.True(client.IsConnected);
+        await first.Closed.WaitAsync(FaultHarness.Step);
+        Assert.Empty(events.Drain());
+    }
+}
