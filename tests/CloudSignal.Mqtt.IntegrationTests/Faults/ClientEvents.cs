@@ -5,7 +5,7 @@ namespace CloudSignal.Mqtt.IntegrationTests.Faults;
 
 /// <summary>
 /// The lifecycle callbacks of one client as a queue of ("online" | "offline" | "reconnecting n" |
-/// "auth error 0xNN", timestamp), so a test can assert their order and timing.
+/// "auth error 0xNN" | "error TypeName 0xNN", timestamp), so a test can assert their order and timing.
 /// </summary>
 internal sealed class ClientEvents
 {
@@ -17,6 +17,7 @@ internal sealed class ClientEvents
         client.SetOfflineCallback(() => Add("offline"));
         client.SetReconnectingCallback(attempt => Add($"reconnecting {attempt}"));
         client.SetAuthErrorCallback(e => Add($"auth error 0x{(byte)e.ReasonCode:X2}"));
+        client.SetErrorCallback(e => Add($"error {e.GetType().Name} 0x{(byte)ReasonCode(e):X2}"));
     }
 
     /// <summary>Waits for the next event, asserts it is <paramref name="expected"/>, returns its timestamp.</summary>
@@ -36,21 +37,6 @@ internal sealed class ClientEvents
         }
     }
 
-    /// <summary>Skips "reconnecting n" events (as many attempts as it took) up to the next other event, and asserts it.</summary>
-    public async Task<long> ExpectAfterReconnectingAsync(string expected, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? FaultHarness.Step);
-        while (true)
-        {
-            (string name, long timestamp) = await _events.Reader.ReadAsync(cts.Token);
-            if (!name.StartsWith("reconnecting ", StringComparison.Ordinal))
-            {
-                Assert.Equal(expected, name);
-                return timestamp;
-            }
-        }
-    }
-
     /// <summary>Events so far that have not been read.</summary>
     public List<string> Drain()
     {
@@ -62,6 +48,14 @@ internal sealed class ClientEvents
 
         return rest;
     }
+
+    private static MqttReasonCode ReasonCode(MqttException error) => error switch
+    {
+        MqttProtocolException p => p.ReasonCode,
+        MqttConnectionLostException l => l.ReasonCode,
+        MqttConnectException c => c.ReasonCode,
+        _ => MqttReasonCode.UnspecifiedError,
+    };
 
     private void Add(string name) => _events.Writer.TryWrite((name, Stopwatch.GetTimestamp()));
 }

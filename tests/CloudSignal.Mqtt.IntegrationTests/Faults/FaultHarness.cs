@@ -7,7 +7,8 @@ internal static class FaultHarness
     public static readonly TimeSpan Step = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Test options: short connect timeout, no auto-reconnect unless asked. A persistent session
+    /// Test options: short connect timeout, no auto-reconnect unless asked (then without jitter,
+    /// and a back-off capped at 4 × <paramref name="reconnectPeriod"/>). A persistent session
     /// (<paramref name="cleanSession"/> false) also gets a 5.0 Session Expiry Interval, without
     /// which a 5.0 broker ends the session with the connection.
     /// </summary>
@@ -24,6 +25,8 @@ internal static class FaultHarness
             KeepAlive = keepAlive ?? TimeSpan.FromSeconds(60),
             ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(5),
             ReconnectPeriod = reconnectPeriod ?? TimeSpan.Zero,
+            MaxReconnectDelay = (reconnectPeriod ?? TimeSpan.Zero) * 4,
+            ReconnectJitter = 0,
         };
 
     public static string ClientId(string area) => $"fault-{area}-{Guid.NewGuid():N}";

@@ -33,6 +33,9 @@ public class MalformedPacketTests
 
         await events.ExpectAsync("online");
         await events.ExpectAsync("offline");
+
+        // The application is told why: the broker broke the protocol, closed with 0x81.
+        await events.ExpectAsync("error MqttProtocolException 0x81");
         BrokerConnection first = broker.Connection(1);
         await first.Closed.WaitAsync(FaultHarness.Step);
         Assert.Equal(PacketDirection.ToClient, Assert.Single(first.Packets, p => p.Malformed).Direction);
@@ -50,7 +53,8 @@ public class MalformedPacketTests
         }
 
         // Reconnected on its own, and working: a QoS 1 round trip on the second connection.
-        await events.ExpectAfterReconnectingAsync("online");
+        await events.ExpectAsync("reconnecting 1");
+        await events.ExpectAsync("online");
         Assert.Equal(2, broker.ConnectionCount);
         Assert.DoesNotContain(broker.Connection(2).Packets, p => p.Malformed);
         await client.SubscribeAsync("after/#", MqttQos.AtLeastOnce);

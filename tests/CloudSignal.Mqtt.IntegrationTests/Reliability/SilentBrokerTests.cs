@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CloudSignal.Mqtt.IntegrationTests.Faults;
 using CloudSignal.Mqtt.Protocol;
+using Xunit.Abstractions;
 
 namespace CloudSignal.Mqtt.IntegrationTests.Reliability;
 
@@ -9,7 +10,7 @@ namespace CloudSignal.Mqtt.IntegrationTests.Reliability;
 /// comes back). The client must notice from keep alive alone and reconnect.
 /// </summary>
 [Collection(ReliabilityCollection.Name)]
-public class SilentBrokerTests
+public class SilentBrokerTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(2);
 
@@ -35,11 +36,16 @@ public class SilentBrokerTests
         RecordedPacket ping = Assert.Single(first.Received(PacketType.PingReq));
         Assert.Empty(first.Sent(PacketType.PingResp));
         TimeSpan detection = Stopwatch.GetElapsedTime(ping.Timestamp, offline);
+        output.WriteLine($"{version}: offline {detection.TotalSeconds:F3} s after the unanswered PINGREQ (keep alive {KeepAlive.TotalSeconds} s)");
         Assert.True(detection <= KeepAlive * 1.5, $"the dead connection was detected {detection.TotalSeconds:F2} s after the unanswered PINGREQ");
         Assert.True(detection >= KeepAlive * 0.5, $"closed {detection.TotalSeconds:F2} s after PINGREQ: not the ping timeout");
 
+        // The application is told why: the keep alive timeout (0x8D).
+        await events.ExpectAsync("error MqttConnectionLostException 0x8D");
+
         // Then it reconnects on its own: a second connection, online again.
-        await events.ExpectAfterReconnectingAsync("online");
+        await events.ExpectAsync("reconnecting 1");
+        await events.ExpectAsync("online");
         Assert.Equal(2, broker.ConnectionCount);
         Assert.True(client.IsConnected);
         await first.Closed.WaitAsync(FaultHarness.Step);
