@@ -105,18 +105,25 @@ internal sealed class BrokerConnection
         }
     }
 
+    /// <summary>Runs both loops to the end; a broker bug (an exception from packet handling) faults the task after cleanup.</summary>
     internal async Task RunAsync()
     {
         Task writer = WriteLoopAsync();
-        await ReadLoopAsync().ConfigureAwait(false);
-        lock (_broker.Gate)
+        try
         {
-            Cut();
+            await ReadLoopAsync().ConfigureAwait(false);
         }
+        finally
+        {
+            lock (_broker.Gate)
+            {
+                Cut();
+            }
 
-        await writer.ConfigureAwait(false);
-        _broker.OnConnectionClosed(this);
-        _closed.TrySetResult();
+            await writer.ConfigureAwait(false);
+            _broker.OnConnectionClosed(this);
+            _closed.TrySetResult();
+        }
     }
 
     private async Task ReadLoopAsync()

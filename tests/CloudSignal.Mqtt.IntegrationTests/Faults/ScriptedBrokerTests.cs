@@ -78,8 +78,9 @@ public class ScriptedBrokerTests
         Assert.True((await client.PublishAsync("bytes/1", "one"u8.ToArray(), MqttQos.AtLeastOnce)).IsSuccess);
         Assert.True((await client.PublishAsync("bytes/2", "two"u8.ToArray(), MqttQos.ExactlyOnce)).IsSuccess);
 
-        MqttMessage first = await messages.ReadAsync(new CancellationTokenSource(FaultHarness.Step).Token);
-        MqttMessage second = await messages.ReadAsync(new CancellationTokenSource(FaultHarness.Step).Token);
+        using var cts = new CancellationTokenSource(FaultHarness.Step);
+        MqttMessage first = await messages.ReadAsync(cts.Token);
+        MqttMessage second = await messages.ReadAsync(cts.Token);
         Assert.Equal(("bytes/1", "one", MqttQos.AtLeastOnce), (first.Topic, System.Text.Encoding.UTF8.GetString(first.Payload.Span), first.Qos));
         Assert.Equal(("bytes/2", "two", MqttQos.ExactlyOnce), (second.Topic, System.Text.Encoding.UTF8.GetString(second.Payload.Span), second.Qos));
 
@@ -192,7 +193,7 @@ public class ScriptedBrokerTests
             Assert.True(took >= TimeSpan.FromMilliseconds(290), $"CONNACK after {took.TotalMilliseconds} ms");
         }
 
-        broker.Script.Delay(TimeSpan.FromSeconds(2));
+        broker.Script.Delay(TimeSpan.FromSeconds(1));
         await using var hasty = new CloudSignalClient(FaultHarness.Options(MqttProtocolVersion.V500, connectTimeout: TimeSpan.FromMilliseconds(300)));
         await Assert.ThrowsAsync<TimeoutException>(() => hasty.ConnectAsync(new ConnectParameters { Host = broker.Url }));
         Assert.False(hasty.IsConnected);

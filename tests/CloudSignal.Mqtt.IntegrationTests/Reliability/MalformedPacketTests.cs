@@ -55,8 +55,9 @@ public class MalformedPacketTests
         // Reconnected on its own, and working: a QoS 1 round trip on the second connection.
         await events.ExpectAsync("reconnecting 1");
         await events.ExpectAsync("online");
+        BrokerConnection second = await broker.WaitForConnectionAsync(2, FaultHarness.Step);
         Assert.Equal(2, broker.ConnectionCount);
-        Assert.DoesNotContain(broker.Connection(2).Packets, p => p.Malformed);
+        Assert.DoesNotContain(second.Packets, p => p.Malformed);
         await client.SubscribeAsync("after/#", MqttQos.AtLeastOnce);
         Assert.True((await client.PublishAsync("after/malformed", "ok"u8.ToArray(), MqttQos.AtLeastOnce)).IsSuccess);
         using var cts = new CancellationTokenSource(FaultHarness.Step);

@@ -46,6 +46,7 @@ public class SilentBrokerTests(ITestOutputHelper output)
         // Then it reconnects on its own: a second connection, online again.
         await events.ExpectAsync("reconnecting 1");
         await events.ExpectAsync("online");
+        await broker.WaitForConnectionAsync(2, FaultHarness.Step);
         Assert.Equal(2, broker.ConnectionCount);
         Assert.True(client.IsConnected);
         await first.Closed.WaitAsync(FaultHarness.Step);
