@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CloudSignal.Mqtt.IntegrationTests.Reliability;
 using CloudSignal.Mqtt.Protocol;
 
 namespace CloudSignal.Mqtt.IntegrationTests.Faults;
@@ -8,6 +9,7 @@ namespace CloudSignal.Mqtt.IntegrationTests.Faults;
 /// <see cref="CloudSignalClient"/>: the fault happens on the wire (the broker's record shows it)
 /// and the client reacts as the spec asks.
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public class ScriptedBrokerTests
 {
     private const int TestTimeoutMs = 30_000;

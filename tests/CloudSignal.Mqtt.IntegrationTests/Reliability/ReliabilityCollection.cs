@@ -1,8 +1,9 @@
 namespace CloudSignal.Mqtt.IntegrationTests.Reliability;
 
 /// <summary>
-/// The reliability tests measure timing (keep alive detection) and push a load (forced
-/// disconnects): they run alone, after the parallel collections, so neither skews the other.
+/// The tests on the <see cref="Faults.ScriptedBroker"/> measure timing (keep alive detection) and
+/// push a load (forced disconnects): they run alone, after the parallel collections, so neither
+/// skews the other, nor a mosquitto test that measures the process heap (SlowConsumerTests).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ReliabilityCollection
