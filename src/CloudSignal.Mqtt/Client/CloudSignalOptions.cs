@@ -15,7 +15,10 @@ public sealed class CloudSignalOptions
     /// <summary>Keep alive period, sent in whole seconds; <see cref="TimeSpan.Zero"/> disables it.</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long to wait for PINGRESP before declaring the connection dead; null = the keep alive period.</summary>
+    /// <summary>
+    /// How long to wait for PINGRESP before declaring the connection dead; null (default) = half the
+    /// keep alive period: a silent broker is detected within 1.5 × keep alive.
+    /// </summary>
     public TimeSpan? PingResponseTimeout { get; init; }
 
     /// <summary>Upper bound for one connection attempt: transport, TLS and CONNACK.</summary>

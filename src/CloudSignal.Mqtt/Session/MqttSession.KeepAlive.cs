@@ -56,7 +56,7 @@ internal sealed partial class MqttSession
         }
     }
 
-    private long PingResponseTicks => _options.PingResponseTimeout is TimeSpan t ? ToTicks(t) : _keepAliveTicks;
+    private long PingResponseTicks => _options.PingResponseTimeout is TimeSpan t ? ToTicks(t) : _keepAliveTicks / 2;
 
     private void OnPingResp() => _pingSent = null;
 }

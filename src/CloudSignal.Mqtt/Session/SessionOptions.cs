@@ -26,7 +26,11 @@ internal sealed record SessionOptions
         }
     } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long to wait for PINGRESP; null means the keep alive period.</summary>
+    /// <summary>
+    /// How long to wait for PINGRESP; null means half the keep alive period, so a silent server is
+    /// detected 1.5 × keep alive after the last packet sent, the bound the server itself applies
+    /// to us (5.0 §3.1.2.10).
+    /// </summary>
     public TimeSpan? PingResponseTimeout
     {
         get;

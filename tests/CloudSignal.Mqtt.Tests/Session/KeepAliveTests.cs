@@ -55,14 +55,14 @@ public class KeepAliveTests
         Assert.Equal(9, h.Messages.Count);
     }
 
-    [Fact] // response timeout defaults to the keep alive period
-    public void NoPingResp_DefaultTimeout_ConnectionDeclaredDeadAtTwiceKeepAlive()
+    [Fact] // response timeout defaults to half the keep alive period: dead at 1.5 × keep alive, the server's own bound (5.0 §3.1.2.10)
+    public void NoPingResp_DefaultTimeout_ConnectionDeclaredDeadAtOneAndAHalfKeepAlive()
     {
         SessionHarness h = Connected(TimeSpan.FromSeconds(10));
-        h.AdvanceTo(TimeSpan.FromMilliseconds(19_999));
+        h.AdvanceTo(TimeSpan.FromMilliseconds(14_999));
         Assert.Equal(SessionState.Connected, h.Session.State);
 
-        h.AdvanceTo(TimeSpan.FromSeconds(20));
+        h.AdvanceTo(TimeSpan.FromSeconds(15));
         Assert.Equal(SessionState.Disconnected, h.Session.State);
         SessionEvent closed = Assert.Single(h.EventsOf(SessionEventKind.Closed));
         Assert.Equal(CloseReason.KeepAliveTimeout, Assert.IsType<CloseInfo>(closed.Detail).Reason);

@@ -137,9 +137,9 @@ internal sealed partial class SessionModel
     /// <summary>After the writes of the same call (the PINGREQ may go out and time out in one Advance).</summary>
     private void CheckKeepAliveTimeout()
     {
-        if (_keepAliveTimedOut && (_pingSince is not TimeSpan ping || _h.Now - ping < KeepAlive))
+        if (_keepAliveTimedOut && (_pingSince is not TimeSpan ping || _h.Now - ping < KeepAlive / 2))
         {
-            // The response timeout defaults to the keep alive period (3.1.1 and 5.0 §3.1.2.10).
+            // The response timeout defaults to half the keep alive period: dead at 1.5 × keep alive (5.0 §3.1.2.10).
             Fail($"keep alive timeout by {_h.Now}; PINGREQ awaiting PINGRESP since {_pingSince?.ToString() ?? "never"}");
         }
 
