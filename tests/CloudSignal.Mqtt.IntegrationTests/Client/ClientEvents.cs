@@ -15,7 +15,11 @@ internal sealed class ClientEvents
 
     public ClientEvents(CloudSignalClient client, ManualClock? clock = null)
     {
-        client.SetOnlineCallback(() => Write("online"));
+        client.SetOnlineCallback(() =>
+        {
+            BeforeOnline?.Invoke();
+            Write("online");
+        });
         client.SetOfflineCallback(() => Write("offline"));
         client.SetErrorCallback(e => Write($"error {e.GetType().Name}"));
         client.SetAuthErrorCallback(e => Write($"auth error 0x{(byte)e.ReasonCode:X2}{(e.IsAuthenticationFailure ? "" : " (not flagged as authentication)")}"));
@@ -25,6 +29,9 @@ internal sealed class ClientEvents
             Write(clock is null ? $"reconnecting {attempt}" : $"reconnecting {attempt} at {Seconds(clock.Elapsed)}");
         });
     }
+
+    /// <summary>Runs inside the online callback, before it is recorded: sees the world as the application does then.</summary>
+    public Action? BeforeOnline { get; set; }
 
     /// <summary>Reconnecting callbacks so far.</summary>
     public int ReconnectingCount => Volatile.Read(ref _reconnecting);

@@ -200,7 +200,7 @@ public class OfflineQueueTests(MosquittoFixture broker)
         string clientId = ClientHarness.ClientId("offline-disconnected");
         await using CloudSignalClient subscriber = await SubscriberAsync(topic + "/#");
         await using CloudSignalClient client = await ClientHarness.ConnectAsync(broker.TcpUrl, ClientHarness.Options(broker, version), CancellationToken.None, clientId);
-        await client.DisconnectAsync();
+        await client.DisconnectAsync().WaitAsync(ClientHarness.Step);
 
         string[] topics = [.. Enumerable.Range(0, 6).Select(i => $"{topic}/{i}")];
         Task<PublishResult>[] publishes = [.. topics.Select((t, i) => client.PublishAsync(t, Payload(i), QosOf(i)))];
@@ -208,7 +208,7 @@ public class OfflineQueueTests(MosquittoFixture broker)
         Assert.All(publishes, p => Assert.False(p.IsCompleted));
 
         long logOffset = broker.Broker.LogLength;
-        await client.ConnectAsync(new ConnectParameters { Host = broker.TcpUrl, ClientId = clientId });
+        await client.ConnectAsync(new ConnectParameters { Host = broker.TcpUrl, ClientId = clientId }).WaitAsync(ClientHarness.Step);
         Assert.All(await Task.WhenAll(publishes).WaitAsync(ClientHarness.Step), r => Assert.True(r.IsSuccess));
 
         Assert.Equal(topics, await ReceivedTopicsAsync(broker, clientId, logOffset, topics.Length));
@@ -261,7 +261,7 @@ public class OfflineQueueTests(MosquittoFixture broker)
     private async Task<CloudSignalClient> SubscriberAsync(string topic)
     {
         CloudSignalClient subscriber = await ClientHarness.ConnectAsync(broker.TcpUrl, ClientHarness.Options(broker), CancellationToken.None);
-        Assert.Equal(MqttQos.ExactlyOnce, (await subscriber.SubscribeAsync(topic, MqttQos.ExactlyOnce)).GrantedQos);
+        Assert.Equal(MqttQos.ExactlyOnce, (await subscriber.SubscribeAsync(topic, MqttQos.ExactlyOnce).WaitAsync(ClientHarness.Step)).GrantedQos);
         return subscriber;
     }
 
@@ -310,7 +310,7 @@ public class OfflineQueueTests(MosquittoFixture broker)
             var offline = new OfflineClient(client, clientId, clock, events);
             try
             {
-                await client.ConnectAsync(new ConnectParameters { Host = broker.TcpUrl, ClientId = clientId });
+                await client.ConnectAsync(new ConnectParameters { Host = broker.TcpUrl, ClientId = clientId }).WaitAsync(ClientHarness.Step);
                 await events.ExpectAsync("online");
                 await client.AbortConnectionAsync();
                 await events.ExpectAsync("offline", "error MqttConnectionLostException");

@@ -33,7 +33,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         var clock = new ManualClock();
         await using var client = new CloudSignalClient(ClockOptions(clock, maxDelay: TimeSpan.FromSeconds(4)));
         var events = new ClientEvents(client, clock);
-        await client.ConnectAsync(new ConnectParameters { Host = Url(instance) });
+        await client.ConnectAsync(new ConnectParameters { Host = Url(instance) }).WaitAsync(ClientHarness.Step);
         await events.ExpectAsync("online");
 
         instance.Stop();
@@ -70,7 +70,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         // ConnectTimeout far above every delay, so the one armed timer below the cap is the back-off delay.
         await using var client = new CloudSignalClient(ClockOptions(clock, maxDelay: cap, jitter: 0.5, maxAttempts: 6, connectTimeout: TimeSpan.FromMinutes(1)));
         var events = new ClientEvents(client, clock);
-        await client.ConnectAsync(new ConnectParameters { Host = Url(instance) });
+        await client.ConnectAsync(new ConnectParameters { Host = Url(instance) }).WaitAsync(ClientHarness.Step);
         await events.ExpectAsync("online");
         instance.Stop();
         await events.ExpectAsync("offline", "error MqttConnectionLostException");
@@ -100,7 +100,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         var clock = new ManualClock();
         await using var client = new CloudSignalClient(ClockOptions(clock, maxAttempts: 3));
         var events = new ClientEvents(client, clock);
-        await client.ConnectAsync(new ConnectParameters { Host = Url(instance) });
+        await client.ConnectAsync(new ConnectParameters { Host = Url(instance) }).WaitAsync(ClientHarness.Step);
         await events.ExpectAsync("online");
         instance.Stop();
         await events.ExpectAsync("offline", "error MqttConnectionLostException");
@@ -118,7 +118,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         Assert.False(client.IsConnected);
 
         // Giving up is not final: ConnectAsync by hand works, and counts start again after the next loss.
-        await client.ConnectAsync(new ConnectParameters { Host = Url(instance) });
+        await client.ConnectAsync(new ConnectParameters { Host = Url(instance) }).WaitAsync(ClientHarness.Step);
         await events.ExpectAsync("online");
     }
 
@@ -133,7 +133,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         await using (ScriptedConnection first = await server.AcceptAsync())
         {
             await first.AcceptConnectAsync();
-            await connect;
+            await connect.WaitAsync(ClientHarness.Step);
             await events.ExpectAsync("online");
         }
 
@@ -184,7 +184,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         var clock = new ManualClock();
         await using var client = new CloudSignalClient(ClockOptions(clock, version: version));
         var events = new ClientEvents(client, clock);
-        await client.ConnectAsync(new ConnectParameters { Host = Url(instance), Username = "reconnect-user", Password = "first-password" });
+        await client.ConnectAsync(new ConnectParameters { Host = Url(instance), Username = "reconnect-user", Password = "first-password" }).WaitAsync(ClientHarness.Step);
         await events.ExpectAsync("online");
 
         // While the broker is down its password for us changes; the client still holds the old one.
@@ -226,7 +226,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
             await using (ScriptedConnection first = await server.AcceptAsync())
             {
                 await first.AcceptConnectAsync();
-                await connect;
+                await connect.WaitAsync(ClientHarness.Step);
             }
 
             await events.ExpectAsync("online", "offline", "error MqttConnectionLostException");
@@ -264,6 +264,41 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         finally
         {
             await client.DisposeAsync();
+        }
+    }
+
+    /// <remarks>
+    /// Inbound traffic while the DISCONNECT is being written: the read loop sees the session closed
+    /// and tears the link down, which must not swallow the close (offline callback, DisconnectAsync's
+    /// completion). Real clock, as an application sees it: a lost close shows as DisconnectAsync
+    /// waiting out its 5 s fallback and no offline callback. The window is microseconds wide (about
+    /// 1 disconnect in 20-25 hit it here), so up to 150 rounds of ~25 ms, stopping at the first miss.
+    /// </remarks>
+    [Fact(Timeout = ClientHarness.TestTimeoutMs)]
+    public async Task DisconnectAsync_WhileMessagesStreamIn_ReturnsPromptly_OfflineOnce()
+    {
+        const int Rounds = 150;
+        await using var server = await ScriptedBroker.StartAsync();
+        for (int round = 1; round <= Rounds; round++)
+        {
+            await using var client = new CloudSignalClient(new CloudSignalOptions { ProtocolVersion = MqttProtocolVersion.V311, ConnectTimeout = ConnectTimeout, ReconnectPeriod = TimeSpan.Zero });
+            int offline = 0;
+            var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            client.SetOfflineCallback(() => Interlocked.Increment(ref offline));
+            client.SetMessageCallback(_ => received.TrySetResult());
+            Task connect = client.ConnectAsync(new ConnectParameters { Host = server.Url });
+            await using ScriptedConnection connection = await server.AcceptAsync();
+            await connection.AcceptConnectAsync();
+            await connect.WaitAsync(ClientHarness.Step);
+            Task flood = connection.FloodAsync();
+            await received.Task.WaitAsync(ClientHarness.Step);
+
+            Task disconnect = client.DisconnectAsync();
+            bool prompt = await Task.WhenAny(disconnect, Task.Delay(Prompt)) == disconnect;
+            Assert.True(prompt && Volatile.Read(ref offline) == 1, $"round {round}: DisconnectAsync {(prompt ? "returned" : $"still running after {Prompt.TotalSeconds} s")}, offline callbacks {Volatile.Read(ref offline)}");
+
+            await connection.DisposeAsync();
+            await flood.WaitAsync(ClientHarness.Step);
         }
     }
 
@@ -428,6 +463,24 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         {
             await ReadConnectAsync();
             await _stream.WriteAsync(RawMqtt.ConnAckAccepted);
+        }
+
+        /// <summary>Sends QoS 0 PUBLISHes (3.1.1 §3.3, topic "t", 10-byte payload) until the socket fails.</summary>
+        public async Task FloodAsync()
+        {
+            byte[] one = [0x30, 0x0D, 0x00, 0x01, (byte)'t', .. new byte[10]];
+            byte[] burst = [.. Enumerable.Repeat(one, 200).SelectMany(b => b)];
+            try
+            {
+                while (true)
+                {
+                    await _stream.WriteAsync(burst);
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
+            {
+                // The client (or the test) closed the connection.
+            }
         }
 
         /// <summary>Asserts that the client keeps the socket open for <paramref name="window"/>.</summary>
