@@ -167,12 +167,15 @@ public sealed partial class CloudSignalClient
 
                 input.AdvanceTo(buffer.Start, buffer.End);
                 link.Signal();
+
+                // Events first: a close (or a completion) must not wait behind an application that
+                // is slow to read Messages.
+                Dispatch(events);
                 if (inbox is not null)
                 {
                     await DeliverAsync(inbox).ConfigureAwait(false);
                 }
 
-                Dispatch(events);
                 if (closed || result.IsCompleted)
                 {
                     return;
@@ -193,13 +196,16 @@ public sealed partial class CloudSignalClient
     {
         PipeWriter output = link.Transport.Output;
         ChannelReader<bool> signals = link.WriteSignal.Reader;
+
+        // Drained but not yet dispatched: a flush cut short by the teardown (e.g. the read loop
+        // closing the link right after our DISCONNECT) must not swallow the Closed event with it.
+        List<SessionEvent>? events = null;
         try
         {
             while (await signals.WaitToReadAsync(link.Cancel.Token).ConfigureAwait(false))
             {
                 signals.TryRead(out _);
                 int written;
-                List<SessionEvent>? events;
                 lock (_gate)
                 {
                     if (_link != link)
@@ -223,7 +229,9 @@ public sealed partial class CloudSignalClient
                     }
                 }
 
-                Dispatch(events);
+                List<SessionEvent>? ready = events;
+                events = null;
+                Dispatch(ready);
             }
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
@@ -232,6 +240,7 @@ public sealed partial class CloudSignalClient
         }
         finally
         {
+            Dispatch(events);
             OnTransportEnded(link);
         }
     }
