@@ -85,8 +85,8 @@ public class OfflineQueueTests(MosquittoFixture broker)
         Task<PublishResult>[] queued = [.. Enumerable.Range(0, 3).Select(i => client.PublishAsync(topic, Payload(i), QosOf(i)))];
 
         // The fourth and fifth do not fit, whatever their QoS; the call fails at once.
-        await Assert.ThrowsAsync<MqttQueueFullException>(() => client.PublishAsync(topic, Payload(3), MqttQos.AtLeastOnce));
-        await Assert.ThrowsAsync<MqttQueueFullException>(() => client.PublishAsync(topic, Payload(4), MqttQos.AtMostOnce));
+        await FailsAtOnceAsync<MqttQueueFullException>(() => client.PublishAsync(topic, Payload(3), MqttQos.AtLeastOnce));
+        await FailsAtOnceAsync<MqttQueueFullException>(() => client.PublishAsync(topic, Payload(4), MqttQos.AtMostOnce));
         Assert.All(queued, p => Assert.False(p.IsCompleted));
 
         await offline.ReconnectAsync();
@@ -178,7 +178,7 @@ public class OfflineQueueTests(MosquittoFixture broker)
         await using OfflineClient offline = await OfflineClient.StartAsync(broker, options: o => o with { QueueQos0 = false });
         CloudSignalClient client = offline.Client;
 
-        MqttException refused = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync(topic, Payload(0), MqttQos.AtMostOnce));
+        MqttException refused = await FailsAtOnceAsync<MqttException>(() => client.PublishAsync(topic, Payload(0), MqttQos.AtMostOnce));
         Assert.Contains("QueueQos0WhileOffline", refused.Message, StringComparison.Ordinal);
         Task<PublishResult> qos1 = client.PublishAsync(topic, Payload(1), MqttQos.AtLeastOnce);
 
@@ -250,6 +250,27 @@ public class OfflineQueueTests(MosquittoFixture broker)
         }
 
         Assert.Equal(topics.Length, received.DistinctBy(m => m.Topic).Count());
+    }
+
+    /// <summary>
+    /// The call fails with exactly <typeparamref name="T"/>, thrown or as an already faulted task;
+    /// a publish that was queued instead (a pending task) fails the test at once rather than hanging.
+    /// </summary>
+    private static async Task<T> FailsAtOnceAsync<T>(Func<Task> call)
+        where T : Exception
+    {
+        Task task;
+        try
+        {
+            task = call();
+        }
+        catch (Exception e) when (e.GetType() == typeof(T))
+        {
+            return (T)e;
+        }
+
+        Assert.True(task.IsCompleted, $"expected {typeof(T).Name} at once, but the publish was accepted and is pending");
+        return await Assert.ThrowsAsync<T>(() => task);
     }
 
     private static MqttQos QosOf(int i) => (MqttQos)(i % 3);

@@ -117,9 +117,12 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         Assert.Equal(3, events.ReconnectingCount);
         Assert.False(client.IsConnected);
 
-        // Giving up is not final: ConnectAsync by hand works, and counts start again after the next loss.
+        // Giving up is not final: ConnectAsync by hand works, and the next loss starts again from attempt 1 after 1 s.
         await client.ConnectAsync(new ConnectParameters { Host = Url(instance) }).WaitAsync(ClientHarness.Step);
         await events.ExpectAsync("online");
+        instance.Stop();
+        await events.ExpectAsync("offline", "error MqttConnectionLostException");
+        await AdvanceToAttemptAsync(clock, events, TimeSpan.FromSeconds(1), $"reconnecting 1 at {ClientEvents.Seconds(clock.Elapsed + TimeSpan.FromSeconds(1))}");
     }
 
     [Fact(Timeout = ClientHarness.TestTimeoutMs)]
@@ -283,8 +286,13 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         {
             await using var client = new CloudSignalClient(new CloudSignalOptions { ProtocolVersion = MqttProtocolVersion.V311, ConnectTimeout = ConnectTimeout, ReconnectPeriod = TimeSpan.Zero });
             int offline = 0;
+            var offlineSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            client.SetOfflineCallback(() => Interlocked.Increment(ref offline));
+            client.SetOfflineCallback(() =>
+            {
+                Interlocked.Increment(ref offline);
+                offlineSeen.TrySetResult();
+            });
             client.SetMessageCallback(_ => received.TrySetResult());
             Task connect = client.ConnectAsync(new ConnectParameters { Host = server.Url });
             await using ScriptedConnection connection = await server.AcceptAsync();
@@ -295,7 +303,8 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
 
             Task disconnect = client.DisconnectAsync();
             bool prompt = await Task.WhenAny(disconnect, Task.Delay(Prompt)) == disconnect;
-            Assert.True(prompt && Volatile.Read(ref offline) == 1, $"round {round}: DisconnectAsync {(prompt ? "returned" : $"still running after {Prompt.TotalSeconds} s")}, offline callbacks {Volatile.Read(ref offline)}");
+            bool wentOffline = await Task.WhenAny(offlineSeen.Task, Task.Delay(prompt ? Prompt : TimeSpan.Zero)) == offlineSeen.Task;
+            Assert.True(prompt && wentOffline && Volatile.Read(ref offline) == 1, $"round {round}: DisconnectAsync {(prompt ? "returned" : $"still running after {Prompt.TotalSeconds} s")}, offline callbacks {Volatile.Read(ref offline)}");
 
             await connection.DisposeAsync();
             await flood.WaitAsync(ClientHarness.Step);
