@@ -11,7 +11,7 @@ namespace CloudSignal.Mqtt.IntegrationTests.Client;
 /// previous one failed; MaxReconnectAttempts ends it; each attempt gives up after ConnectTimeout;
 /// an authentication refusal ends it with the auth-error callback; DisconnectAsync and
 /// DisposeAsync end it at once. Sockets are real: a stopped mosquitto refuses at once, and a
-/// scripted listener that never answers CONNECT holds an attempt open.
+/// hand-driven listener that never answers CONNECT holds an attempt open.
 /// (Auto-reconnect after a socket loss and ReconnectPeriod zero: <see cref="ReconnectTests"/>.)
 /// </summary>
 [Collection(MosquittoCollection.Name)]
@@ -128,12 +128,12 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
     [Fact(Timeout = ClientHarness.TestTimeoutMs)]
     public async Task EachAttempt_BoundedByConnectTimeout_ThenTheNextDelay()
     {
-        await using var server = await ScriptedBroker.StartAsync();
+        await using var server = await HandDrivenListener.StartAsync();
         var clock = new ManualClock();
         await using var client = new CloudSignalClient(ClockOptions(clock, maxAttempts: 2, version: MqttProtocolVersion.V311));
         var events = new ClientEvents(client, clock);
         Task connect = client.ConnectAsync(new ConnectParameters { Host = server.Url });
-        await using (ScriptedConnection first = await server.AcceptAsync())
+        await using (HandDrivenConnection first = await server.AcceptAsync())
         {
             await first.AcceptConnectAsync();
             await connect.WaitAsync(ClientHarness.Step);
@@ -143,7 +143,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         // The first connection closed by the "broker": attempts follow, each one answered by silence.
         await events.ExpectAsync("offline", "error MqttConnectionLostException");
         await AdvanceToAttemptAsync(clock, events, TimeSpan.FromSeconds(1), "reconnecting 1 at 1s");
-        await using ScriptedConnection attempt1 = await server.AcceptAsync();
+        await using HandDrivenConnection attempt1 = await server.AcceptAsync();
         await attempt1.ReadConnectAsync();
         await clock.WaitForTimerDueInAsync(ConnectTimeout);
 
@@ -156,7 +156,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
         clock.Advance(Tick);
         await attempt1.WaitForCloseAsync();
         await AdvanceToAttemptAsync(clock, events, TimeSpan.FromSeconds(2), "reconnecting 2 at 8s");
-        await using ScriptedConnection attempt2 = await server.AcceptAsync();
+        await using HandDrivenConnection attempt2 = await server.AcceptAsync();
         await attempt2.ReadConnectAsync();
         await clock.WaitForTimerDueInAsync(ConnectTimeout);
         clock.Advance(ConnectTimeout);
@@ -219,21 +219,21 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
     [MemberData(nameof(StopCases))]
     public async Task StopCall_WhileReconnecting_ReturnsPromptly_AndNoAttemptFollows(string call, string phase)
     {
-        await using var server = await ScriptedBroker.StartAsync();
+        await using var server = await HandDrivenListener.StartAsync();
         var clock = new ManualClock();
         var client = new CloudSignalClient(ClockOptions(clock, version: MqttProtocolVersion.V311));
         try
         {
             var events = new ClientEvents(client, clock);
             Task connect = client.ConnectAsync(new ConnectParameters { Host = server.Url });
-            await using (ScriptedConnection first = await server.AcceptAsync())
+            await using (HandDrivenConnection first = await server.AcceptAsync())
             {
                 await first.AcceptConnectAsync();
                 await connect.WaitAsync(ClientHarness.Step);
             }
 
             await events.ExpectAsync("online", "offline", "error MqttConnectionLostException");
-            ScriptedConnection? inFlight = null;
+            HandDrivenConnection? inFlight = null;
             if (phase == "attempt awaiting CONNACK")
             {
                 await AdvanceToAttemptAsync(clock, events, TimeSpan.FromSeconds(1), "reconnecting 1 at 1s");
@@ -281,7 +281,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
     public async Task DisconnectAsync_WhileMessagesStreamIn_ReturnsPromptly_OfflineOnce()
     {
         const int Rounds = 150;
-        await using var server = await ScriptedBroker.StartAsync();
+        await using var server = await HandDrivenListener.StartAsync();
         for (int round = 1; round <= Rounds; round++)
         {
             await using var client = new CloudSignalClient(new CloudSignalOptions { ProtocolVersion = MqttProtocolVersion.V311, ConnectTimeout = ConnectTimeout, ReconnectPeriod = TimeSpan.Zero });
@@ -295,7 +295,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
             });
             client.SetMessageCallback(_ => received.TrySetResult());
             Task connect = client.ConnectAsync(new ConnectParameters { Host = server.Url });
-            await using ScriptedConnection connection = await server.AcceptAsync();
+            await using HandDrivenConnection connection = await server.AcceptAsync();
             await connection.AcceptConnectAsync();
             await connect.WaitAsync(ClientHarness.Step);
             Task flood = connection.FloodAsync();
@@ -407,29 +407,29 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
     }
 
     /// <summary>A loopback listener the test drives by hand: accept, answer CONNECT or stay silent, close.</summary>
-    private sealed class ScriptedBroker : IAsyncDisposable
+    private sealed class HandDrivenListener : IAsyncDisposable
     {
         private readonly TcpListener _listener;
 
-        private ScriptedBroker(TcpListener listener) => _listener = listener;
+        private HandDrivenListener(TcpListener listener) => _listener = listener;
 
         public string Url => $"mqtt://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
         /// <summary>A connection the test has not accepted yet is waiting (the client tried again).</summary>
         public bool HasPendingConnection => _listener.Pending();
 
-        public static Task<ScriptedBroker> StartAsync()
+        public static Task<HandDrivenListener> StartAsync()
         {
             var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
-            return Task.FromResult(new ScriptedBroker(listener));
+            return Task.FromResult(new HandDrivenListener(listener));
         }
 
-        public async Task<ScriptedConnection> AcceptAsync()
+        public async Task<HandDrivenConnection> AcceptAsync()
         {
             using var cts = new CancellationTokenSource(ClientHarness.Step);
             TcpClient tcp = await _listener.AcceptTcpClientAsync(cts.Token);
-            return new ScriptedConnection(tcp);
+            return new HandDrivenConnection(tcp);
         }
 
         public ValueTask DisposeAsync()
@@ -441,7 +441,7 @@ public class ReconnectPolicyTests(MosquittoFixture broker)
     }
 
     /// <summary>One accepted connection; the MQTT it speaks is hand-written 3.1.1.</summary>
-    private sealed class ScriptedConnection(TcpClient tcp) : IAsyncDisposable
+    private sealed class HandDrivenConnection(TcpClient tcp) : IAsyncDisposable
     {
         private readonly NetworkStream _stream = tcp.GetStream();
         private Task? _drain;
