@@ -142,12 +142,13 @@ public class ReconnectBackoffTests
         Assert.Equal(cap, ReconnectBackoff.Delay(attempt, Second, cap, 0.2, 0.99));
     }
 
-    [Fact]
-    public void HugeAttempt_MaximalCap_SaturatesInsteadOfWrappingNegative()
+    [Fact] // Task.Delay cannot wait longer than ~49.7 days: an absurd cap saturates at Longest, never wraps negative
+    public void HugeAttempt_MaximalCap_SaturatesAtLongestInsteadOfWrappingNegative()
     {
         TimeSpan delay = ReconnectBackoff.Delay(int.MaxValue, Second, TimeSpan.MaxValue, 0, Middle);
 
-        Assert.Equal(TimeSpan.MaxValue, delay);
+        Assert.Equal(ReconnectBackoff.Longest, delay);
+        Assert.True(delay < TimeSpan.FromMilliseconds(uint.MaxValue - 1));
     }
 
     /// <summary>For any attempt, jitter and sample: within ±jitter of the capped exponential, never above the cap, never negative.</summary>
