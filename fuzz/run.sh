@@ -21,6 +21,8 @@ fi
 cd "$here"
 dotnet tool restore >/dev/null
 
+# A fresh publish: an up-to-date publish would keep the instrumented dll of an earlier run.
+rm -rf "$out"
 # Seeds: valid packets of every type, both levels, from our own codec (regenerated each run).
 dotnet publish "$here/CloudSignal.Mqtt.Fuzz/CloudSignal.Mqtt.Fuzz.csproj" -c Release -o "$out" --nologo -v quiet
 dotnet "$out/CloudSignal.Mqtt.Fuzz.dll" corpus "$here/corpus/$target" >/dev/null
