@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using CloudSignal.Mqtt.Protocol;
 
 namespace CloudSignal.Mqtt.Fuzz;
@@ -14,6 +15,15 @@ internal static class Oracle
         if (!condition)
         {
             throw new Violation(what);
+        }
+    }
+
+    /// <summary>As above; the message is formatted only when the check fails, so passing checks allocate nothing.</summary>
+    public static void Check(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref Message what)
+    {
+        if (!condition)
+        {
+            throw new Violation(what.ToStringAndClear());
         }
     }
 
@@ -49,5 +59,24 @@ internal static class Oracle
         }
 
         Check(packet.Equals(second), $"{packet.GetType().Name} changed in a round trip");
+    }
+
+    /// <summary>An interpolated message that formats nothing unless its check failed (the shape of Debug.Assert's).</summary>
+    [InterpolatedStringHandler]
+    public ref struct Message
+    {
+        private DefaultInterpolatedStringHandler _text;
+
+        public Message(int literalLength, int formattedCount, bool condition, out bool shouldAppend)
+        {
+            shouldAppend = !condition;
+            _text = shouldAppend ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        public void AppendLiteral(string value) => _text.AppendLiteral(value);
+
+        public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
+
+        public string ToStringAndClear() => _text.ToStringAndClear();
     }
 }
