@@ -5,9 +5,9 @@ namespace CloudSignal.Mqtt.Fuzz;
 /// <summary>
 /// The smoke run's mutations, deterministic for a given <see cref="Random"/> seed: bit flips, byte
 /// inserts and deletes, tweaks of length fields (a packet's Remaining Length as a variable byte
-/// integer, or any two bytes as a big-endian uint16 length), and splices of two corpus entries.
-/// One to three stacked per input; the target's header bytes (level, segments, setup) are
-/// mutated like the rest.
+/// integer, or any two bytes as a big-endian uint16 length), splices of two corpus entries, and
+/// a new target setup (segment length, session options and clock) for the same level and bytes.
+/// One to three stacked per input.
 /// </summary>
 internal sealed class Mutator(Random random, int headerLength)
 {
@@ -19,13 +19,14 @@ internal sealed class Mutator(Random random, int headerLength)
         int steps = 1 + random.Next(3);
         for (int i = 0; i < steps; i++)
         {
-            switch (random.Next(6))
+            switch (random.Next(7))
             {
                 case 0: FlipBits(bytes); break;
                 case 1: Insert(bytes); break;
                 case 2: Delete(bytes); break;
                 case 3: TweakRemainingLength(bytes); break;
                 case 4: TweakUInt16(bytes); break;
+                case 5: Reconfigure(bytes); break;
                 default: Splice(bytes, corpus[random.Next(corpus.Count)]); break;
             }
         }
@@ -130,6 +131,16 @@ internal sealed class Mutator(Random random, int headerLength)
         BinaryPrimitives.WriteUInt16BigEndian(two, value);
         bytes[at] = two[0];
         bytes[at + 1] = two[1];
+    }
+
+    /// <summary>Rerolls the setup bytes, keeping the level (bit 0 of the first byte): the same stream, read and timed differently.</summary>
+    private void Reconfigure(List<byte> bytes)
+    {
+        for (int i = 0; i < Math.Min(headerLength, bytes.Count); i++)
+        {
+            byte value = (byte)random.Next(256);
+            bytes[i] = i == 0 ? (byte)((bytes[0] & 1) | (value & 0xFE)) : value;
+        }
     }
 
     /// <summary>A prefix of this input, then a suffix of another entry.</summary>

@@ -77,6 +77,8 @@ internal static class Oracle
 
         public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
 
+        public void AppendFormatted<T>(T value, string? format) => _text.AppendFormatted(value, format);
+
         public string ToStringAndClear() => _text.ToStringAndClear();
     }
 }

@@ -14,8 +14,9 @@ namespace CloudSignal.Mqtt.Fuzz;
 /// to itself, fits the server's Maximum Packet Size, and nothing follows our DISCONNECT;</item>
 /// <item>one Closed event per connection, nothing written once closed, never left Disconnecting
 /// after a full transmit, a timer never due again right after it fired;</item>
-/// <item>every publish, subscribe and unsubscribe completes at most once, and the publishes not
-/// completed are exactly those in flight or pending; in flight stays within the server's
+/// <item>every publish, subscribe and unsubscribe completes at most once, and successfully only
+/// after its acknowledgement (<see cref="FlowLedger"/>); the publishes not completed are exactly
+/// those in flight or pending; in flight stays within the server's
 /// Receive Maximum (plus flows kept from before the CONNACK), awaiting PUBREL within ours.</item>
 /// </list>
 /// </summary>
@@ -29,9 +30,7 @@ internal sealed class SessionDriver : IInboundMessageHandler
     private const long AllocationBase = 64 * 1024;
     private const long AllocationPerByte = 256;
 
-    private readonly HashSet<long> _publishTokens = [];
-    private readonly Dictionary<long, int> _controlTokens = []; // token → topic filter count
-    private readonly HashSet<long> _completed = [];
+    private readonly FlowLedger _ledger = new();
     private int _connections;
     private int _closedEvents;
     private bool _disconnectSent;
@@ -61,14 +60,17 @@ internal sealed class SessionDriver : IInboundMessageHandler
     public int Connections => _connections;
 
     /// <summary>Publishes, subscribes and unsubscribes the setup made.</summary>
-    public int Requests => _publishTokens.Count + _controlTokens.Count;
+    public int Requests => _ledger.Count;
 
     /// <summary>Of <see cref="Requests"/>, how many completed (success or failure).</summary>
-    public int Completed => _completed.Count;
+    public int Completed => _ledger.CompletedCount;
 
     public int MessagesDelivered { get; private set; }
 
     public int ViolationCloses { get; private set; }
+
+    /// <summary>Most bytes one <see cref="Receive(ReadOnlySequence{byte})"/> allocated (smoke mode prints it).</summary>
+    public long MaxAllocatedPerReceive { get; private set; }
 
     /// <summary>
     /// Connects: CONNECT, then publishes (QoS 0, 1, 2, retained, one above 256 bytes), two
@@ -110,9 +112,6 @@ internal sealed class SessionDriver : IInboundMessageHandler
         Oracle.Check(!_connectDue, "Connect() wrote no CONNECT");
     }
 
-    /// <summary>Most bytes one <see cref="Receive(ReadOnlySequence{byte})"/> allocated (smoke mode prints it).</summary>
-    public long MaxAllocatedPerReceive { get; private set; }
-
     /// <summary>
     /// Feeds <paramref name="buffer"/> (what the transport holds) and transmits; returns the bytes
     /// the session consumed. Allocation must stay under <see cref="AllocationBase"/> plus
@@ -126,10 +125,12 @@ internal sealed class SessionDriver : IInboundMessageHandler
             _inflightAtConnAck = Session.InflightCount; // nothing acknowledges a flow before CONNACK
         }
 
+        ReadOnlySequence<byte> held = buffer;
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         Session.HandleReceived(ref buffer);
         long consumed = before - buffer.Length;
         Oracle.Check(consumed >= 0, "HandleReceived grew the buffer");
+        LearnReceived(held.Slice(0, consumed));
         Flush();
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         MaxAllocatedPerReceive = Math.Max(MaxAllocatedPerReceive, allocated);
@@ -139,6 +140,26 @@ internal sealed class SessionDriver : IInboundMessageHandler
     }
 
     public long Receive(byte[] bytes) => Receive(new ReadOnlySequence<byte>(bytes));
+
+    /// <summary>
+    /// Tells the ledger which acknowledgements the session consumed: the packets in the consumed
+    /// bytes, up to one the decoder rejects (a closing session consumes the rest unread, so this
+    /// may include packets it dropped: the ledger then believes too much, never too little).
+    /// </summary>
+    private void LearnReceived(ReadOnlySequence<byte> consumed)
+    {
+        try
+        {
+            while (PacketDecoder.TryDecode(ref consumed, Setup.Version, Options.MaximumPacketSize, out IMqttPacket? packet) == OperationStatus.Done)
+            {
+                _ledger.Received(packet!);
+            }
+        }
+        catch (MqttProtocolException)
+        {
+            // The session stopped at this packet too.
+        }
+    }
 
     /// <summary>Moves the clock by <paramref name="step"/>, firing each timer at its own deadline.</summary>
     public void Advance(TimeSpan step)
@@ -244,6 +265,7 @@ internal sealed class SessionDriver : IInboundMessageHandler
             Oracle.Check(sent is ConnectPacket || size <= _serverMaximumPacketSize,
                 $"wrote a {size}-byte {sent.GetType().Name}; the server's Maximum Packet Size is {_serverMaximumPacketSize}");
             Oracle.RoundTrip(sent, Setup.Version);
+            _ledger.Written(sent);
             Sent.Add(sent);
         }
     }
@@ -270,15 +292,8 @@ internal sealed class SessionDriver : IInboundMessageHandler
                     _serverReceiveMaximum = info.ServerReceiveMaximum;
                     break;
 
-                case SessionEventKind.PublishCompleted:
-                    Oracle.Check(_publishTokens.Contains(e.Token), $"PublishCompleted for unknown token {e.Token}");
-                    Oracle.Check(_completed.Add(e.Token), $"publish {e.Token} completed twice");
-                    break;
-
-                default: // Subscribe/UnsubscribeCompleted
-                    Oracle.Check(_controlTokens.TryGetValue(e.Token, out int filters), $"{e.Kind} for unknown token {e.Token}");
-                    Oracle.Check(_completed.Add(e.Token), $"request {e.Token} completed twice");
-                    Oracle.Check(e.Detail is MqttReasonCode[] codes && codes.Length == filters, $"{e.Kind} without one reason code per filter");
+                default: // Publish/Subscribe/UnsubscribeCompleted
+                    _ledger.Completed(e);
                     break;
             }
         }
@@ -291,7 +306,7 @@ internal sealed class SessionDriver : IInboundMessageHandler
         int expectedClosed = state == SessionState.Disconnected ? _connections : _connections - 1;
         Oracle.Check(_closedEvents == expectedClosed, $"{_closedEvents} Closed events after {_connections} connection(s), state {state}");
 
-        int open = _publishTokens.Count(t => !_completed.Contains(t));
+        int open = _ledger.OpenPublishes;
         Oracle.Check(Session.InflightCount + Session.PendingCount == open,
             $"{Session.InflightCount} in flight + {Session.PendingCount} pending, but {open} publishes not completed");
         Oracle.Check(Session.InflightCount <= _serverReceiveMaximum + _inflightAtConnAck,
@@ -305,19 +320,19 @@ internal sealed class SessionDriver : IInboundMessageHandler
 
     private void Publish(in OutboundMessage message)
     {
-        _publishTokens.Add(Session.Publish(message));
+        _ledger.AddPublish(Session.Publish(message), message);
         Flush();
     }
 
     private void Subscribe(SubscribePacket request)
     {
-        _controlTokens.Add(Session.Subscribe(request), request.Subscriptions.Count);
+        _ledger.AddControl(Session.Subscribe(request), request);
         Flush();
     }
 
     private void Unsubscribe(UnsubscribePacket request)
     {
-        _controlTokens.Add(Session.Unsubscribe(request), request.TopicFilters.Count);
+        _ledger.AddControl(Session.Unsubscribe(request), request);
         Flush();
     }
 }
