@@ -27,7 +27,7 @@ internal sealed class SessionDriver : IInboundMessageHandler
     /// <see cref="AllocationPerByte"/> per byte: generous (a CONNACK resends every kept flow), but
     /// far below what a claimed length (up to 256 MB) would cost.
     /// </summary>
-    private const long AllocationBase = 64 * 1024;
+    private const long AllocationBase = 128 * 1024;
     private const long AllocationPerByte = 256;
 
     private readonly FlowLedger _ledger = new();
