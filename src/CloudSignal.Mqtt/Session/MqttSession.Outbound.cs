@@ -202,19 +202,20 @@ internal sealed partial class MqttSession
     private void OnPubAck(in PubAckPacket packet)
     {
         ref InflightPublish entry = ref CollectionsMarshal.GetValueRefOrNullRef(_inflight, packet.PacketIdentifier);
-        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) && entry.State == InflightState.AwaitingPubAck)
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) && entry.State == InflightState.AwaitingPubAck && entry.Sent)
         {
             Complete(packet.PacketIdentifier, entry.Token, packet.ReasonCode, packet.Properties.ReasonString);
         }
 
-        // Otherwise a late duplicate for a flow already completed: nothing to do.
+        // Otherwise a late duplicate for a flow already completed, or an ack for a PUBLISH not yet
+        // written (it cannot acknowledge anything [MQTT-4.3.2-3]): nothing to do.
     }
 
     private void OnPubRec(in PubRecPacket packet)
     {
         ushort id = packet.PacketIdentifier;
         ref InflightPublish entry = ref CollectionsMarshal.GetValueRefOrNullRef(_inflight, id);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.State == InflightState.AwaitingPubAck)
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.State == InflightState.AwaitingPubAck || !entry.Sent)
         {
             // 5.0 §3.6.2.1: answer an identifier we do not know with 0x92.
             _transmit.Enqueue(new Outgoing(OutgoingKind.PubRel, id, _version == MqttProtocolVersion.V500 ? MqttReasonCode.PacketIdentifierNotFound : MqttReasonCode.Success));

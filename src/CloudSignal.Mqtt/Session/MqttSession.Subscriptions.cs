@@ -24,6 +24,9 @@ internal readonly record struct ControlRequest(long Token, SubscribePacket? Subs
 internal sealed partial class MqttSession
 {
     private readonly Dictionary<ushort, ControlRequest> _awaitingAck = [];
+
+    /// <summary>Identifiers of requests queued but not yet written: an acknowledgement for one is not genuine.</summary>
+    private readonly HashSet<ushort> _unsentControl = [];
     private Queue<ControlRequest> _pendingControl = new();
 
     /// <summary>Queues a SUBSCRIBE (its identifier is assigned here); a SubscribeCompleted event follows.</summary>
@@ -112,6 +115,7 @@ internal sealed partial class MqttSession
 
             ControlRequest request = _pendingControl.Dequeue();
             _awaitingAck[id] = request;
+            _unsentControl.Add(id);
             _transmit.Enqueue(Outgoing.Control(request.WithIdentifier(id)));
         }
     }
@@ -126,7 +130,7 @@ internal sealed partial class MqttSession
     {
         ref ControlRequest request = ref CollectionsMarshal.GetValueRefOrNullRef(_awaitingAck, id);
         string name = subscribe ? "SUBACK" : "UNSUBACK";
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref request) || (request.Subscribe is not null) != subscribe)
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref request) || (request.Subscribe is not null) != subscribe || _unsentControl.Contains(id))
         {
             Violation(MqttReasonCode.ProtocolError, $"{name} for packet identifier {id}, which no {(subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE")} is waiting for");
             return;
@@ -179,6 +183,7 @@ internal sealed partial class MqttSession
         }
 
         _awaitingAck.Clear();
+        _unsentControl.Clear();
         _pendingControl = new Queue<ControlRequest>(again.Concat(_pendingControl));
     }
 }

@@ -72,7 +72,18 @@ internal sealed partial class MqttSession
             case OutgoingKind.PubRel: return PacketEncoder.Write(output, new PubRelPacket(item.PacketIdentifier, item.ReasonCode), _version);
             case OutgoingKind.PubComp: return PacketEncoder.Write(output, new PubCompPacket(item.PacketIdentifier, item.ReasonCode), _version);
             case OutgoingKind.PingReq: return PacketEncoder.Write(output, default(PingReqPacket), _version);
-            default: return PacketEncoder.Write(output, item.Packet!, _version);
+            default:
+                // A SUBACK/UNSUBACK counts only once its request is on the wire (see Acknowledge).
+                if (item.Packet is SubscribePacket subscribe)
+                {
+                    _unsentControl.Remove(subscribe.PacketIdentifier);
+                }
+                else if (item.Packet is UnsubscribePacket unsubscribe)
+                {
+                    _unsentControl.Remove(unsubscribe.PacketIdentifier);
+                }
+
+                return PacketEncoder.Write(output, item.Packet!, _version);
         }
     }
 

@@ -7,19 +7,20 @@ using static CloudSignal.Mqtt.Tests.Session.SessionFlows;
 namespace CloudSignal.Mqtt.Tests.Fuzz;
 
 /// <summary>
-/// KNOWN BUG, found by the fuzz smoke run (session target, FlowLedger oracle): an acknowledgement
-/// is matched against a request whose packet the session has queued but not yet written. When one
+/// Found by the fuzz smoke run (session target, FlowLedger oracle), now fixed: an acknowledgement
+/// was matched against a request whose packet the session has queued but not yet written. When one
 /// receive brings an ack that frees room (or the CONNACK) and, behind it, an ack for the identifier
 /// the session then hands to a waiting request, that request completes as acknowledged: a QoS 1/2
 /// publish is reported delivered and its PUBLISH is never written (Write skips a flow no longer in
 /// flight); a subscribe is reported granted and its SUBSCRIBE goes out after its completion.
 /// An acknowledgement corresponds to a packet that was sent: 5.0 §4.3.2 [MQTT-4.3.2-3], §4.3.3
-/// [MQTT-4.3.3-3], §3.8.4 ([MQTT-4.3.2-1] in 3.1.1). These tests fail until the session ignores
-/// (or rejects) an acknowledgement for a packet it has not written.
+/// [MQTT-4.3.3-3], §3.8.4 ([MQTT-4.3.2-1] in 3.1.1). The session now ignores a PUBACK, answers a
+/// PUBREC as for an unknown identifier, and treats a SUBACK/UNSUBACK as a protocol error, when
+/// the packet they would acknowledge has not been written.
 /// </summary>
 public class AckBeforeWriteFindingTests
 {
-    [Fact] // KNOWN BUG: the smoke run's input, as saved (fuzz/findings/smoke/session-6f261394fbd0)
+    [Fact] // the smoke run's input, as saved (fuzz/findings/smoke/session-6f261394fbd0)
     public void SmokeFinding_SessionTarget_NoOracleViolation()
     {
         // 5.0, 74-byte segments, flags 0x47 (Receive Maximum 2, topic aliases, 4 s per segment):
@@ -33,7 +34,7 @@ public class AckBeforeWriteFindingTests
         Assert.Null(violation);
     }
 
-    [Theory] // KNOWN BUG: [MQTT-4.3.2-3] / [MQTT-4.3.3-3] (5.0); [MQTT-4.3.2-1] / [MQTT-4.3.3-1] (3.1.1)
+    [Theory] // [MQTT-4.3.2-3] / [MQTT-4.3.3-3] (5.0); [MQTT-4.3.2-1] / [MQTT-4.3.3-1] (3.1.1)
     [InlineData(MqttProtocolVersion.V311, MqttQos.AtLeastOnce)]
     [InlineData(MqttProtocolVersion.V311, MqttQos.ExactlyOnce)]
     [InlineData(MqttProtocolVersion.V500, MqttQos.AtLeastOnce)]
@@ -54,7 +55,7 @@ public class AckBeforeWriteFindingTests
         Assert.Single(h.Log, p => p.Packet is PublishPacket { PacketIdentifier: 1 });
     }
 
-    [Theory] // KNOWN BUG: a SUBACK / UNSUBACK answers a SUBSCRIBE / UNSUBSCRIBE sent (5.0 §3.9, §3.11)
+    [Theory] // a SUBACK / UNSUBACK answers a SUBSCRIBE / UNSUBSCRIBE sent (5.0 §3.9, §3.11)
     [InlineData(MqttProtocolVersion.V311, true)]
     [InlineData(MqttProtocolVersion.V500, true)]
     [InlineData(MqttProtocolVersion.V311, false)]

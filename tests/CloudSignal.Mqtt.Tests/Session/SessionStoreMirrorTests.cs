@@ -237,6 +237,7 @@ public class SessionStoreMirrorTests
         long ta = h.Session.Publish(a);
         long tb = h.Session.Publish(b);
         long tc = h.Session.Publish(c);
+        h.Flush();
         h.Receive(new PubRecPacket(2));
         Assert.Equal(4, h.Sent().Count);
         store.TakeCalls();
@@ -320,6 +321,7 @@ public class SessionStoreMirrorTests
             Message("d", MqttQos.AtLeastOnce, 4),
         ];
         long[] tokens = [first.Session.Publish(m[0]), first.Session.Publish(m[1]), first.Session.Publish(m[2]), 0];
+        first.Flush();
         first.Receive(new PubRecPacket(2));
         Assert.Equal(4, first.Sent().Count);
         first.LoseConnection();
