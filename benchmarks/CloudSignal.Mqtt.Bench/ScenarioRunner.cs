@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace CloudSignal.Mqtt.Bench;
 
 /// <summary>Runs a scenario: fresh publisher and subscriber, a warm-up burst, then the measured run.</summary>
-internal sealed class ScenarioRunner(int port, string library, Func<IBenchClient> createClient)
+internal sealed class ScenarioRunner(int port, string library, Func<IBenchClient> createClient, TimeSpan scenarioTimeout)
 {
     private const int WarmupMessages = 50;
 
@@ -36,12 +36,49 @@ internal sealed class ScenarioRunner(int port, string library, Func<IBenchClient
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        (int received, TimeSpan elapsed) = await SendAndWaitAsync(publisher, topic, payload, scenario);
+        long start = Stopwatch.GetTimestamp();
+        int received;
+        TimeSpan elapsed;
+        try
+        {
+            (received, elapsed) = await SendAndWaitAsync(publisher, topic, payload, scenario).WaitAsync(scenarioTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // A stalled run is reported (as timed out, with what arrived) rather than holding up the suite.
+            long stalledAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            return new Measurement(library, scenario, Volatile.Read(ref _received), Stopwatch.GetElapsedTime(start),
+                stalledAllocated, TimeSpan.Zero, 0) { TimedOut = true };
+        }
+
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
         await publisher.DisconnectAsync();
         await subscriber.DisconnectAsync();
-        return new Measurement(library, scenario, received, elapsed, allocated);
+        (TimeSpan publishOnlyElapsed, long publishOnlyAllocated) = await PublishOnlyAsync(scenario, payload);
+        return new Measurement(library, scenario, received, elapsed, allocated, publishOnlyElapsed, publishOnlyAllocated);
+    }
+
+    /// <summary>
+    /// The same publishes with nobody subscribed (the broker still acknowledges QoS 1/2): the
+    /// process then allocates for the publisher alone, which attributes the combined figure.
+    /// </summary>
+    private async Task<(TimeSpan Elapsed, long Allocated)> PublishOnlyAsync(Scenario scenario, byte[] payload)
+    {
+        string topic = $"bench/{library}/{Interlocked.Increment(ref _topicCounter)}/nobody";
+        await using IBenchClient publisher = createClient();
+        await publisher.ConnectAsync(port, $"pubonly-{Guid.NewGuid():N}"[..16]);
+        await PublishAllAsync(publisher, topic, payload, scenario with { Count = WarmupMessages });
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        long start = Stopwatch.GetTimestamp();
+        await PublishAllAsync(publisher, topic, payload, scenario);
+        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        await publisher.DisconnectAsync();
+        return (elapsed, allocated);
     }
 
     private void OnMessage(int payloadLength)
@@ -61,6 +98,29 @@ internal sealed class ScenarioRunner(int port, string library, Func<IBenchClient
         Volatile.Write(ref _target, scenario.Count);
 
         long start = Stopwatch.GetTimestamp();
+        await PublishAllAsync(publisher, topic, payload, scenario);
+
+        int lastSeen = -1;
+        while (!_allReceived.Task.IsCompleted)
+        {
+            int now = Volatile.Read(ref _received);
+            if (now == lastSeen)
+            {
+                break; // no progress for a whole idle period: count what arrived
+            }
+
+            lastSeen = now;
+            await Task.WhenAny(_allReceived.Task, Task.Delay(IdleTimeout));
+        }
+
+        // Ends at the last receipt, so a QoS 0 run with losses does not count the idle wait.
+        return (Math.Min(Volatile.Read(ref _received), scenario.Count),
+            Stopwatch.GetElapsedTime(start, Volatile.Read(ref _lastReceipt)));
+    }
+
+    /// <summary>Publishes N messages, awaiting one by one or with a sliding window.</summary>
+    private static async Task PublishAllAsync(IBenchClient publisher, string topic, byte[] payload, Scenario scenario)
+    {
         if (scenario.Window == 1)
         {
             for (int i = 0; i < scenario.Count; i++)
@@ -91,22 +151,5 @@ internal sealed class ScenarioRunner(int port, string library, Func<IBenchClient
                 }
             }
         }
-
-        int lastSeen = -1;
-        while (!_allReceived.Task.IsCompleted)
-        {
-            int now = Volatile.Read(ref _received);
-            if (now == lastSeen)
-            {
-                break; // no progress for a whole idle period: count what arrived
-            }
-
-            lastSeen = now;
-            await Task.WhenAny(_allReceived.Task, Task.Delay(IdleTimeout));
-        }
-
-        // Ends at the last receipt, so a QoS 0 run with losses does not count the idle wait.
-        return (Math.Min(Volatile.Read(ref _received), scenario.Count),
-            Stopwatch.GetElapsedTime(start, Volatile.Read(ref _lastReceipt)));
     }
 }
