@@ -15,6 +15,9 @@ namespace CloudSignal.Mqtt;
 /// </summary>
 public sealed partial class CloudSignalClient
 {
+    /// <summary>Bytes per write batch (one flush each): bounds the pipe's buffers under a window of large publishes.</summary>
+    private const int WriteBatchBytes = 64 * 1024;
+
     private readonly List<MqttMessage> _inbox = [];
     private readonly SemaphoreSlim _delivery = new(1, 1);
     private ConnectParameters? _parameters;
@@ -213,7 +216,7 @@ public sealed partial class CloudSignalClient
                         return;
                     }
 
-                    written = _session!.PollTransmit(output);
+                    written = _session!.PollTransmit(output, WriteBatchBytes);
                     events = DrainEvents();
                 }
 
@@ -226,6 +229,12 @@ public sealed partial class CloudSignalClient
                     if (flushed.IsCompleted)
                     {
                         return;
+                    }
+
+                    if (written >= WriteBatchBytes)
+                    {
+                        // The batch hit its budget: more may be queued; go round again.
+                        link.Signal();
                     }
                 }
 

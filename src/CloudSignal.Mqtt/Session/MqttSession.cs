@@ -116,11 +116,16 @@ internal sealed partial class MqttSession
         Close(info);
     }
 
-    /// <summary>Writes every queued packet into <paramref name="output"/>; returns the bytes written (0: nothing to send).</summary>
-    public int PollTransmit(IBufferWriter<byte> output)
+    /// <summary>
+    /// Writes queued packets into <paramref name="output"/> until at least <paramref name="budget"/>
+    /// bytes are written or the queue is empty; returns the bytes written (0: nothing to send). A
+    /// driver that passes a budget flushes and polls again while this returns non-zero, so a
+    /// window of large publishes goes out in bounded batches instead of one huge buffer.
+    /// </summary>
+    public int PollTransmit(IBufferWriter<byte> output, int budget = int.MaxValue)
     {
         int written = 0;
-        while (_transmit.TryDequeue(out Outgoing item))
+        while (written < budget && _transmit.TryDequeue(out Outgoing item))
         {
             written += Write(output, item);
         }
@@ -128,7 +133,7 @@ internal sealed partial class MqttSession
         if (written > 0)
         {
             _lastSent = _time.GetTimestamp();
-            if (_closeAfterTransmit is { } info && State == SessionState.Disconnecting)
+            if (_closeAfterTransmit is { } info && State == SessionState.Disconnecting && _transmit.Count == 0)
             {
                 Close(info);
             }
