@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CloudSignal.Mqtt.Bench;
+using CloudSignal.Mqtt.Demo;
 
 // End-to-end throughput: CloudSignalClient vs MQTTnet through a private mosquitto (issue 7).
 // Usage: dotnet run -c Release --project benchmarks/CloudSignal.Mqtt.Bench -- [--short|--full] [--out DIR]
@@ -24,7 +25,7 @@ foreach (int size in new[] { 64, 1024, 64 * 1024 })
     }
 }
 
-using MosquittoBroker broker = await MosquittoBroker.StartAsync();
+using LocalMosquitto broker = await LocalMosquitto.StartAsync();
 Console.WriteLine($"# mosquitto on 127.0.0.1:{broker.Port}; {(full ? "full" : "short")} mode; "
     + $"{Environment.ProcessorCount} cores; .NET {Environment.Version}");
 
