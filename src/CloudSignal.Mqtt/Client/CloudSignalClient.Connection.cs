@@ -19,6 +19,9 @@ public sealed partial class CloudSignalClient
     private const int WriteBatchBytes = 64 * 1024;
 
     private readonly List<MqttMessage> _inbox = [];
+
+    /// <summary>Idle event lists, so draining the session's events allocates nothing in steady state.</summary>
+    private readonly Stack<List<SessionEvent>> _eventLists = new();
     private readonly SemaphoreSlim _delivery = new(1, 1);
     private ConnectParameters? _parameters;
     private Link? _link;
@@ -157,7 +160,9 @@ public sealed partial class CloudSignalClient
                         return;
                     }
 
+                    _receiving = link.Received;
                     _session!.HandleReceived(ref buffer);
+                    _receiving = null;
                     if (_inbox.Count > 0)
                     {
                         inbox = [.. _inbox];
@@ -168,8 +173,14 @@ public sealed partial class CloudSignalClient
                     closed = _session.State == SessionState.Disconnected;
                 }
 
-                input.AdvanceTo(buffer.Start, buffer.End);
+                // Acknowledgements first, then the borrowed views, which need the buffer until AdvanceTo.
                 link.Signal();
+                if (link.Received.Count > 0)
+                {
+                    DeliverViews(link.Received);
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
 
                 // Events first: a close (or a completion) must not wait behind an application that
                 // is slow to read Messages.
@@ -205,7 +216,8 @@ public sealed partial class CloudSignalClient
         List<SessionEvent>? events = null;
         try
         {
-            while (await signals.WaitToReadAsync(link.Cancel.Token).ConfigureAwait(false))
+            // No token: a cancellable wait allocates a waiter each time; TearDownAsync completes the channel instead.
+            while (await signals.WaitToReadAsync().ConfigureAwait(false))
             {
                 signals.TryRead(out _);
                 int written;
@@ -309,7 +321,7 @@ public sealed partial class CloudSignalClient
 
         while (_session.TryPollEvent(out SessionEvent e))
         {
-            (events ??= []).Add(e);
+            (events ??= RentEventList()).Add(e);
         }
 
         if (_timer is not null)
@@ -331,6 +343,7 @@ public sealed partial class CloudSignalClient
             return;
         }
 
+        link.WriteSignal.Writer.TryComplete();
         await link.Cancel.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -339,6 +352,22 @@ public sealed partial class CloudSignalClient
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or InvalidOperationException or OperationCanceledException)
         {
             // Already broken.
+        }
+    }
+
+    /// <summary>Under <c>_gate</c>: an empty list from the pool (lists come back at the end of <see cref="Dispatch"/>).</summary>
+    private List<SessionEvent> RentEventList() => _eventLists.TryPop(out List<SessionEvent>? list) ? list : new List<SessionEvent>();
+
+    private void ReturnEventList(List<SessionEvent> list)
+    {
+        list.Clear();
+        lock (_gate)
+        {
+            // A handful are in use at once (read loop, write loop, callers); more is a burst.
+            if (_eventLists.Count < 8)
+            {
+                _eventLists.Push(list);
+            }
         }
     }
 
@@ -354,6 +383,9 @@ public sealed partial class CloudSignalClient
             FullMode = BoundedChannelFullMode.DropWrite,
             SingleReader = true,
         });
+
+        /// <summary>Messages of the current read, borrowed from its buffer (read loop only).</summary>
+        public List<BorrowedMessage> Received { get; } = [];
 
         public Task? ReadLoop { get; set; }
 

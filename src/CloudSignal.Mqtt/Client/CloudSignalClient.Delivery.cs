@@ -1,5 +1,6 @@
 using System.Buffers;
 using CloudSignal.Mqtt.Client;
+using CloudSignal.Mqtt.Protocol;
 using CloudSignal.Mqtt.Session;
 
 namespace CloudSignal.Mqtt;
@@ -7,6 +8,14 @@ namespace CloudSignal.Mqtt;
 /// <summary>Received messages on their way to <see cref="Messages"/> and the message callback.</summary>
 public sealed partial class CloudSignalClient
 {
+    private MqttMessageViewCallback? _onMessageView;
+
+    /// <summary>Under <c>_gate</c> during a read loop's <c>HandleReceived</c>: where borrowed messages go.</summary>
+    private List<BorrowedMessage>? _receiving;
+
+    /// <summary>Only the read loop touches it (one at a time per link, see DeliverViews).</summary>
+    private byte[]? _topicScratch;
+
     /// <summary>
     /// Hands messages to <see cref="Messages"/> and the callback. Not cancelled with the connection:
     /// the session acknowledged them on receipt (PUBACK/PUBREC queued), so the broker will not send
@@ -44,15 +53,80 @@ public sealed partial class CloudSignalClient
     }
 
 
-    /// <summary>Copies each delivered message out of the receive buffer (the session calls this under <c>_gate</c>).</summary>
+    /// <summary>
+    /// Runs the view callback for the messages the last <c>HandleReceived</c> decoded. Called by the
+    /// read loop outside <c>_gate</c> but before it releases the receive buffer, which is what keeps
+    /// the borrowed topic and payload valid during the call.
+    /// </summary>
+    private void DeliverViews(List<BorrowedMessage> received)
+    {
+        MqttMessageViewCallback? callback = _onMessageView;
+        foreach (BorrowedMessage message in received)
+        {
+            if (callback is null)
+            {
+                break;
+            }
+
+            ReadOnlySpan<byte> topic = TopicBytes(message.Topic, ref _topicScratch);
+            try
+            {
+                callback(new MqttMessageView(topic, message.Topic.IsSlice ? null : message.Topic.ToString(), message.Payload, message.Qos, message.Retain, message.Properties));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A callback's failure is the application's; it must not break the connection.
+            }
+        }
+
+        received.Clear();
+    }
+
+    /// <summary>The topic as one span: the receive buffer's own bytes when contiguous, else a copy into a reused scratch array.</summary>
+    private static ReadOnlySpan<byte> TopicBytes(in MqttString topic, ref byte[]? scratch)
+    {
+        if (topic.IsSlice && topic.Utf8.IsSingleSegment)
+        {
+            return topic.Utf8.FirstSpan;
+        }
+
+        if (scratch is null || scratch.Length < topic.ByteCount)
+        {
+            scratch = new byte[Math.Max(256, topic.ByteCount)];
+        }
+
+        Span<byte> bytes = scratch.AsSpan(0, topic.ByteCount);
+        topic.CopyTo(bytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Takes each message the session decodes (under <c>_gate</c>): kept borrowed for the view
+    /// callback, and copied out of the receive buffer for <see cref="Messages"/> and the message
+    /// callback unless only the view callback wants it.
+    /// </summary>
     private sealed class MessageCollector(CloudSignalClient client) : IInboundMessageHandler
     {
-        public void OnMessage(in InboundMessage message) =>
-            client._inbox.Add(new MqttMessage(
-                message.Topic.ToString(),
-                message.Payload.ToArray(),
-                message.Qos,
-                message.Retain,
-                PropertyMapping.FromWire(message.Properties)));
+        public void OnMessage(in InboundMessage message)
+        {
+            bool borrowed = client._onMessageView is not null && client._receiving is not null;
+            if (borrowed)
+            {
+                client._receiving!.Add(new BorrowedMessage(message.Topic, message.Payload, message.Qos, message.Retain, message.Properties));
+            }
+
+            if (!borrowed || client._onMessage is not null || Volatile.Read(ref client._messagesRequested))
+            {
+                client._inbox.Add(new MqttMessage(
+                    message.Topic.ToString(),
+                    message.Payload.ToArray(),
+                    message.Qos,
+                    message.Retain,
+                    PropertyMapping.FromWire(message.Properties)));
+            }
+        }
     }
+
+    /// <summary>A decoded message still pointing into the receive buffer (what <see cref="InboundMessage"/> holds, storable).</summary>
+    private readonly record struct BorrowedMessage(MqttString Topic, ReadOnlySequence<byte> Payload, MqttQos Qos, bool Retain, PublishPacketProperties Properties);
 }

@@ -18,13 +18,13 @@ public sealed partial class CloudSignalClient
             switch (e.Kind)
             {
                 case SessionEventKind.PublishCompleted:
-                    TaskCompletionSource<PublishResult>? publish;
+                    PublishCompletion? publish;
                     lock (_gate)
                     {
                         _publishes.Remove(e.Token, out publish);
                     }
 
-                    publish?.TrySetResult(new PublishResult(e.ReasonCode, e.ReasonString));
+                    publish?.Complete(PublishResult.For(e.ReasonCode, e.ReasonString));
                     break;
 
                 case SessionEventKind.SubscribeCompleted or SessionEventKind.UnsubscribeCompleted:
@@ -49,6 +49,8 @@ public sealed partial class CloudSignalClient
                     break;
             }
         }
+
+        ReturnEventList(events);
     }
 
     private void OnClosed(CloseInfo info)

@@ -78,7 +78,7 @@ public sealed partial class CloudSignalClient
             // Disposal is best effort on a broken connection.
         }
 
-        List<TaskCompletionSource<PublishResult>> publishes;
+        List<PublishCompletion> publishes;
         List<TaskCompletionSource<SubscribeResult>> requests;
         lock (_gate)
         {
@@ -96,7 +96,7 @@ public sealed partial class CloudSignalClient
         _messages.Writer.TryComplete();
         foreach (var p in publishes)
         {
-            p.TrySetException(new ObjectDisposedException(nameof(CloudSignalClient)));
+            p.Fail(new ObjectDisposedException(nameof(CloudSignalClient)));
         }
 
         foreach (var r in requests)

@@ -19,7 +19,8 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
     private readonly CloudSignalOptions _options;
     private readonly object _gate = new();
     private readonly Channel<MqttMessage> _messages;
-    private readonly Dictionary<long, TaskCompletionSource<PublishResult>> _publishes = [];
+    private readonly Dictionary<long, PublishCompletion> _publishes = [];
+    private readonly PublishCompletionPool _completions = new();
     private readonly Dictionary<long, TaskCompletionSource<SubscribeResult>> _requests = [];
     private MqttSession? _session;
     private MqttUrl? _url;
@@ -86,6 +87,19 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
     /// <summary>Called after every successful connect and reconnect.</summary>
     public void SetOnlineCallback(Action callback) => _onOnline = callback;
 
+    /// <summary>
+    /// The allocation-free way to receive: <paramref name="callback"/> gets every received message
+    /// as a borrowed <see cref="MqttMessageView"/>, on the client's receive loop, in order.
+    /// Lifetime rule: the view's topic and payload are valid only until the callback returns
+    /// (the receive buffer is reused after it), so copy what you keep (<see cref="MqttMessageView.ToMessage"/>).
+    /// The socket is not read while the callback runs: keep it short, and do not block on the
+    /// client from it (starting a publish is fine; awaiting its completion inside the callback is not).
+    /// With a view callback set, messages are copied for <see cref="Messages"/> and
+    /// <see cref="SetMessageCallback"/> only once <see cref="Messages"/> has been read or a message
+    /// callback is set, so a view-only client allocates nothing per message.
+    /// </summary>
+    public void SetMessageViewCallback(MqttMessageViewCallback callback) => _onMessageView = callback;
+
     /// <summary>Called when an established connection closes, expectedly or not.</summary>
     public void SetOfflineCallback(Action callback) => _onOffline = callback;
 
@@ -141,7 +155,8 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
     /// <see cref="CloudSignalOptions.OfflineQueueCapacity"/> publishes, and when it is full
     /// <see cref="CloudSignalOptions.OfflineQueueFullMode"/> decides: <see cref="MqttQueueFullException"/>
     /// or waiting for room. Throws <see cref="InvalidOperationException"/> before the first
-    /// <see cref="ConnectAsync"/>.
+    /// <see cref="ConnectAsync"/>. Cancelling <paramref name="cancellationToken"/> abandons the wait,
+    /// not the publish.
     /// </summary>
     public Task<PublishResult> PublishAsync(
         string topic,
@@ -152,26 +167,71 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(topic);
+        return PublishCoreAsync(topic, payload, qos, retain, properties, cancellationToken).AsTask();
+    }
+
+    /// <summary>
+    /// The hot-path publish: the same contract as
+    /// <see cref="PublishAsync(string, ReadOnlyMemory{byte}, MqttQos, bool, PublishProperties?, CancellationToken)"/>,
+    /// but allocation-free in steady state (a pooled <see cref="ValueTask{TResult}"/>, a topic
+    /// checked once). Await each returned <see cref="ValueTask{TResult}"/> exactly once (or call
+    /// <see cref="ValueTask{TResult}.AsTask"/> once); the payload is referenced, not copied, until
+    /// the publish completes. A cancellable <paramref name="cancellationToken"/> costs an allocation
+    /// and, when cancelled, abandons the wait, not the publish.
+    /// </summary>
+    public ValueTask<PublishResult> PublishAsync(
+        MqttTopicName topic,
+        ReadOnlyMemory<byte> payload,
+        MqttQos qos = MqttQos.AtMostOnce,
+        bool retain = false,
+        CancellationToken cancellationToken = default)
+    {
+        if (topic.Name is null)
+        {
+            throw new ArgumentException("default(MqttTopicName) names no topic.", nameof(topic));
+        }
+
+        return PublishCoreAsync(topic.Name, payload, qos, retain, properties: null, cancellationToken);
+    }
+
+    private ValueTask<PublishResult> PublishCoreAsync(
+        string topic,
+        ReadOnlyMemory<byte> payload,
+        MqttQos qos,
+        bool retain,
+        PublishProperties? properties,
+        CancellationToken cancellationToken)
+    {
         var message = new OutboundMessage(topic, payload, qos, retain, PropertyMapping.ToWire(properties));
-        var completion = new TaskCompletionSource<PublishResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        PublishCompletion completion = _completions.Rent();
         bool offline;
         lock (_gate)
         {
-            MqttSession session = RequireSession();
-            offline = session.State != SessionState.Connected;
-            if (offline && OfflineQueueProblem(session, qos) is Task room)
-            {
-                return PublishWhenRoomAsync(room, topic, payload, qos, retain, properties, cancellationToken);
-            }
-
+            MqttSession session;
+            Task? room;
             long token;
             try
             {
-                token = session.Publish(message);
+                session = RequireSession();
+                offline = session.State != SessionState.Connected;
+                room = offline ? OfflineQueueProblem(session, qos) : null;
+                token = room is null ? session.Publish(message) : 0;
             }
             catch (MqttProtocolException ex)
             {
+                _completions.Return(completion);
                 throw new ArgumentException($"Invalid publish: {ex.Message}", nameof(topic), ex);
+            }
+            catch
+            {
+                _completions.Return(completion);
+                throw;
+            }
+
+            if (room is not null)
+            {
+                _completions.Return(completion);
+                return new ValueTask<PublishResult>(PublishWhenRoomAsync(room, topic, payload, qos, retain, properties, cancellationToken));
             }
 
             _publishes[token] = completion;
@@ -184,7 +244,9 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
         }
 
         AfterSessionCall();
-        return completion.Task.WaitAsync(cancellationToken);
+        return cancellationToken.CanBeCanceled
+            ? new ValueTask<PublishResult>(completion.Task.AsTask().WaitAsync(cancellationToken))
+            : completion.Task;
     }
 
     /// <summary>
@@ -214,7 +276,7 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
     private async Task<PublishResult> PublishWhenRoomAsync(Task room, string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retain, PublishProperties? properties, CancellationToken cancellationToken)
     {
         await room.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await PublishAsync(topic, payload, qos, retain, properties, cancellationToken).ConfigureAwait(false);
+        return await PublishCoreAsync(topic, payload, qos, retain, properties, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Wakes publishes waiting for room in the offline queue (connected again, or disposed).</summary>

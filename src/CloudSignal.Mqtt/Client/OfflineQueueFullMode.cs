@@ -1,6 +1,6 @@
 namespace CloudSignal.Mqtt;
 
-/// <summary>What <see cref="CloudSignalClient.PublishAsync"/> does when the offline queue is full.</summary>
+/// <summary>What <c>CloudSignalClient.PublishAsync</c> does when the offline queue is full.</summary>
 public enum OfflineQueueFullMode
 {
     /// <summary>Throw <see cref="MqttQueueFullException"/> at once; nothing is queued (the default).</summary>

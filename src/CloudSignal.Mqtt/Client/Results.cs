@@ -10,6 +10,17 @@ public sealed class PublishResult
         ReasonString = reasonString;
     }
 
+    private static readonly PublishResult Success = new(MqttReasonCode.Success);
+    private static readonly PublishResult NoMatchingSubscribers = new(MqttReasonCode.NoMatchingSubscribers);
+
+    /// <summary>A shared instance for the common outcomes (results are immutable), a new one otherwise.</summary>
+    internal static PublishResult For(MqttReasonCode reasonCode, string? reasonString) => (reasonCode, reasonString) switch
+    {
+        (MqttReasonCode.Success, null) => Success,
+        (MqttReasonCode.NoMatchingSubscribers, null) => NoMatchingSubscribers,
+        _ => new PublishResult(reasonCode, reasonString),
+    };
+
     /// <summary>The broker's reason code (always Success under 3.1.1 and QoS 0).</summary>
     public MqttReasonCode ReasonCode { get; }
 

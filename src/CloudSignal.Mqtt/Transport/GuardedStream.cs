@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CloudSignal.Mqtt.Transport;
 
 /// <summary>
@@ -28,6 +30,8 @@ internal sealed class GuardedStream : Stream
         set => throw new NotSupportedException();
     }
 
+    // Pooled builders: a read or write that completes later must not allocate a state machine per packet.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
@@ -40,6 +44,7 @@ internal sealed class GuardedStream : Stream
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try
