@@ -8,7 +8,8 @@ internal interface IBenchClient : IAsyncDisposable
     /// <summary>Subscribes; <paramref name="onMessage"/> gets each received payload's length.</summary>
     Task SubscribeAsync(string topic, int qos, Action<int> onMessage);
 
-    Task PublishAsync(string topic, byte[] payload, int qos);
+    /// <summary>Publishes; a ValueTask so a library's allocation-free path stays allocation-free in the harness.</summary>
+    ValueTask PublishAsync(string topic, byte[] payload, int qos);
 
     Task DisconnectAsync();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MQTTnet;
 using MQTTnet.Protocol;
 using NetVersion = MQTTnet.Formatter.MqttProtocolVersion;
@@ -40,7 +41,9 @@ internal sealed class MqttNetBenchClient : IBenchClient
         }
     }
 
-    public async Task PublishAsync(string topic, byte[] payload, int qos)
+    // Pooled builder (both adapters): the harness's own await must not add an allocation per message.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask PublishAsync(string topic, byte[] payload, int qos)
     {
         MqttApplicationMessage message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)

@@ -131,24 +131,21 @@ internal sealed class ScenarioRunner(int port, string library, Func<IBenchClient
         else
         {
             // Sliding window: slot i % Window is awaited before it is reused, so at most Window are in flight.
-            var inFlight = new Task[scenario.Window];
+            var inFlight = new ValueTask[scenario.Window];
             for (int i = 0; i < scenario.Count; i++)
             {
                 int slot = i % scenario.Window;
-                if (inFlight[slot] is { } previous)
+                if (i >= scenario.Window)
                 {
-                    await previous;
+                    await inFlight[slot];
                 }
 
                 inFlight[slot] = publisher.PublishAsync(topic, payload, scenario.Qos);
             }
 
-            foreach (Task task in inFlight)
+            for (int slot = 0; slot < Math.Min(scenario.Window, scenario.Count); slot++)
             {
-                if (task is not null)
-                {
-                    await task;
-                }
+                await inFlight[slot];
             }
         }
     }
