@@ -20,8 +20,11 @@ public sealed partial class CloudSignalClient
 
     private readonly List<MqttMessage> _inbox = [];
 
-    /// <summary>Idle event lists, so draining the session's events allocates nothing in steady state.</summary>
-    private readonly Stack<List<SessionEvent>> _eventLists = new();
+    /// <summary>Idle event batches, so draining the session's events allocates nothing in steady state.</summary>
+    private readonly Stack<EventBatch> _eventBatches = new();
+
+    /// <summary>The deadline the timer is armed for (<see cref="long.MaxValue"/>: none), see <see cref="ArmTimer"/>.</summary>
+    private long _armedDeadline = long.MaxValue;
     private readonly SemaphoreSlim _delivery = new(1, 1);
     private ConnectParameters? _parameters;
     private Link? _link;
@@ -150,7 +153,7 @@ public sealed partial class CloudSignalClient
             {
                 ReadResult result = await input.ReadAsync(link.Cancel.Token).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                List<SessionEvent>? events;
+                EventBatch? events;
                 MqttMessage[]? inbox = null;
                 bool closed;
                 lock (_gate)
@@ -213,7 +216,7 @@ public sealed partial class CloudSignalClient
 
         // Drained but not yet dispatched: a flush cut short by the teardown (e.g. the read loop
         // closing the link right after our DISCONNECT) must not swallow the Closed event with it.
-        List<SessionEvent>? events = null;
+        EventBatch? events = null;
         try
         {
             // No token: a cancellable wait allocates a waiter each time; TearDownAsync completes the channel instead.
@@ -250,7 +253,7 @@ public sealed partial class CloudSignalClient
                     }
                 }
 
-                List<SessionEvent>? ready = events;
+                EventBatch? ready = events;
                 events = null;
                 Dispatch(ready);
             }
@@ -275,6 +278,7 @@ public sealed partial class CloudSignalClient
                 return;
             }
 
+            _armedDeadline = long.MaxValue; // it fired: the next drain arms it again
             _session.HandleTimeout();
         }
 
@@ -284,7 +288,7 @@ public sealed partial class CloudSignalClient
     /// <summary>After a command or timer: wake the writer, re-arm the timer, hand out events.</summary>
     private void AfterSessionCall()
     {
-        List<SessionEvent>? events;
+        EventBatch? events;
         lock (_gate)
         {
             events = DrainEvents();
@@ -296,7 +300,7 @@ public sealed partial class CloudSignalClient
 
     private void OnTransportEnded(Link link)
     {
-        List<SessionEvent>? events = null;
+        EventBatch? events = null;
         lock (_gate)
         {
             if (_link == link && _session is { State: not SessionState.Disconnected })
@@ -310,10 +314,13 @@ public sealed partial class CloudSignalClient
         _ = TearDownAsync(link);
     }
 
-    /// <summary>Under <c>_gate</c>: takes the session's events and re-arms the timer at its next deadline.</summary>
-    private List<SessionEvent>? DrainEvents()
+    /// <summary>
+    /// Under <c>_gate</c>: takes the session's events (publish completions already matched to their
+    /// awaiters) and re-arms the timer when its deadline moved earlier.
+    /// </summary>
+    private EventBatch? DrainEvents()
     {
-        List<SessionEvent>? events = null;
+        EventBatch? batch = null;
         if (_session is null)
         {
             return null;
@@ -321,19 +328,69 @@ public sealed partial class CloudSignalClient
 
         while (_session.TryPollEvent(out SessionEvent e))
         {
-            (events ??= RentEventList()).Add(e);
+            batch ??= RentEventBatch();
+            if (e.Kind == SessionEventKind.PublishCompleted)
+            {
+                if (_publishes.Remove(e.Token, out PublishCompletion? publish))
+                {
+                    batch.Completions.Add((publish, PublishResult.For(e.ReasonCode, e.ReasonString)));
+                }
+            }
+            else
+            {
+                batch.Events.Add(e);
+            }
         }
 
-        if (_timer is not null)
+        ArmTimer();
+        return batch;
+    }
+
+    /// <summary>
+    /// Under <c>_gate</c>. Lazy: a deadline later than the armed one leaves the timer as it is
+    /// (every packet sent moves the keep-alive deadline; re-arming each time is a timer-queue lock
+    /// per packet). An early firing finds nothing due and re-arms at the real deadline.
+    /// </summary>
+    private void ArmTimer()
+    {
+        if (_timer is null)
         {
-            long? deadline = _session.PollTimeout();
-            TimeSpan due = deadline is long d
-                ? _options.TimeProvider.GetElapsedTime(_options.TimeProvider.GetTimestamp(), Math.Max(d, _options.TimeProvider.GetTimestamp()))
-                : Timeout.InfiniteTimeSpan;
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
+            return;
         }
 
-        return events;
+        long? deadline = _session!.PollTimeout();
+        if (deadline is not long d)
+        {
+            if (_armedDeadline != long.MaxValue)
+            {
+                _armedDeadline = long.MaxValue;
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
+            return;
+        }
+
+        if (d < _armedDeadline)
+        {
+            long now = _options.TimeProvider.GetTimestamp();
+            _armedDeadline = d;
+            _timer.Change(_options.TimeProvider.GetElapsedTime(now, Math.Max(d, now)), Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Under <c>_gate</c>: an empty batch from the pool (batches come back after dispatch).</summary>
+    private EventBatch RentEventBatch() => _eventBatches.TryPop(out EventBatch? batch) ? batch : new EventBatch(ReturnEventBatch);
+
+    private void ReturnEventBatch(EventBatch batch)
+    {
+        lock (_gate)
+        {
+            // A handful are in use at once (read loop, write loop, callers, pool); more is a burst.
+            if (_eventBatches.Count < 16)
+            {
+                _eventBatches.Push(batch);
+            }
+        }
     }
 
     private static async Task TearDownAsync(Link link)
@@ -352,22 +409,6 @@ public sealed partial class CloudSignalClient
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or InvalidOperationException or OperationCanceledException)
         {
             // Already broken.
-        }
-    }
-
-    /// <summary>Under <c>_gate</c>: an empty list from the pool (lists come back at the end of <see cref="Dispatch"/>).</summary>
-    private List<SessionEvent> RentEventList() => _eventLists.TryPop(out List<SessionEvent>? list) ? list : new List<SessionEvent>();
-
-    private void ReturnEventList(List<SessionEvent> list)
-    {
-        list.Clear();
-        lock (_gate)
-        {
-            // A handful are in use at once (read loop, write loop, callers); more is a burst.
-            if (_eventLists.Count < 8)
-            {
-                _eventLists.Push(list);
-            }
         }
     }
 

@@ -6,27 +6,17 @@ namespace CloudSignal.Mqtt;
 /// <summary>Session events turned into completions and callbacks; never under <c>_gate</c>.</summary>
 public sealed partial class CloudSignalClient
 {
-    private void Dispatch(List<SessionEvent>? events)
+    private void Dispatch(EventBatch? batch)
     {
-        if (events is null)
+        if (batch is null)
         {
             return;
         }
 
-        foreach (SessionEvent e in events)
+        foreach (SessionEvent e in batch.Events)
         {
             switch (e.Kind)
             {
-                case SessionEventKind.PublishCompleted:
-                    PublishCompletion? publish;
-                    lock (_gate)
-                    {
-                        _publishes.Remove(e.Token, out publish);
-                    }
-
-                    publish?.Complete(PublishResult.For(e.ReasonCode, e.ReasonString));
-                    break;
-
                 case SessionEventKind.SubscribeCompleted or SessionEventKind.UnsubscribeCompleted:
                     TaskCompletionSource<SubscribeResult>? request;
                     lock (_gate)
@@ -50,7 +40,14 @@ public sealed partial class CloudSignalClient
             }
         }
 
-        ReturnEventList(events);
+        if (batch.Completions.Count > 0)
+        {
+            batch.CompleteOnThreadPool(); // recycles the batch when done
+        }
+        else
+        {
+            batch.Recycle();
+        }
     }
 
     private void OnClosed(CloseInfo info)

@@ -205,6 +205,7 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
         var message = new OutboundMessage(topic, payload, qos, retain, PropertyMapping.ToWire(properties));
         PublishCompletion completion = _completions.Rent();
         bool offline;
+        bool drain;
         lock (_gate)
         {
             MqttSession session;
@@ -235,6 +236,10 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
             }
 
             _publishes[token] = completion;
+
+            // A publish moves no deadline; only a failure decided at once (e.g. too large for the
+            // server) leaves an event. The common case just wakes the writer.
+            drain = session.HasEvents;
         }
 
         if (offline && qos != MqttQos.AtMostOnce)
@@ -243,7 +248,14 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
             FlushStore();
         }
 
-        AfterSessionCall();
+        if (drain)
+        {
+            AfterSessionCall();
+        }
+        else
+        {
+            _link?.Signal();
+        }
         return cancellationToken.CanBeCanceled
             ? new ValueTask<PublishResult>(completion.Task.AsTask().WaitAsync(cancellationToken))
             : completion.Task;

@@ -42,6 +42,9 @@ internal sealed class PublishCompletion : IValueTaskSource<PublishResult>, IThre
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
+    /// <summary>Completes with <paramref name="result"/> on this thread: for a caller already on the pool (<see cref="EventBatch"/>).</summary>
+    public void CompleteInline(PublishResult result) => _core.SetResult(result);
+
     void IThreadPoolWorkItem.Execute()
     {
         if (_error is { } error)

@@ -144,6 +144,9 @@ internal sealed partial class MqttSession
 
     public bool TryPollEvent(out SessionEvent sessionEvent) => _events.TryDequeue(out sessionEvent);
 
+    /// <summary>True when <see cref="TryPollEvent"/> has something (a driver may skip draining otherwise).</summary>
+    public bool HasEvents => _events.Count > 0;
+
     /// <summary>
     /// Ends the connection: DISCONNECT with <paramref name="reasonCode"/> (3.1.1: E0 00), then closed.
     /// Under 3.1.1, 0x04 (Disconnect with Will Message) closes without DISCONNECT, the only way
