@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+
+namespace CloudSignal.Mqtt.Bench.Reporting;
+
+/// <summary>The Markdown results: header with the machine, the per-scenario table, then the goals.</summary>
+internal static class MarkdownReport
+{
+    public static string Render(BenchReport report)
+    {
+        var text = new StringBuilder();
+        MachineInfo machine = report.Machine;
+        text.AppendLine(Invariant($"## End to end: CloudSignal.Mqtt vs MQTTnet ({report.Mode} mode, median of {report.Repetitions})"));
+        text.AppendLine();
+        string commit = machine.Commit is null ? string.Empty : $", commit {machine.Commit}";
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"{machine.Summary}; {report.StartedUtc:yyyy-MM-dd HH:mm} UTC, suite took {report.DurationSeconds:F0} s{commit}."));
+        text.AppendLine();
+        AppendTable(text, report.Scenarios);
+        AppendGoals(text, report.Goals);
+        return text.ToString();
+    }
+
+    private static void AppendTable(StringBuilder text, List<ScenarioSummary> scenarios)
+    {
+        const string ours = ScenarioSummary.Ours;
+        const string theirs = ScenarioSummary.Theirs;
+        text.AppendLine("| scenario | N | ours msg/s | MQTTnet msg/s | ratio | ours MB/s | MQTTnet MB/s | ours B/msg | MQTTnet B/msg | ours pub/sub B/msg | MQTTnet pub/sub B/msg | lost (ours/MQTTnet) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (ScenarioSummary s in scenarios)
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {s.Name} | {s.Count} | {WithRange(s.OursMessagesPerSecond, "F0")} | {WithRange(s.TheirsMessagesPerSecond, "F0")} | "
+                + $"{WithRange(s.Ratio, "F2")} | {Median(s, ours, r => r.MegabytesPerSecond, "F2")} | {Median(s, theirs, r => r.MegabytesPerSecond, "F2")} | "
+                + $"{Median(s, ours, r => r.AllocatedBytesPerMessageProcessWide)} | {Median(s, theirs, r => r.AllocatedBytesPerMessageProcessWide)} | "
+                + $"{Median(s, ours, r => r.PublisherAllocatedBytesPerMessage)} / {Median(s, ours, r => r.SubscriberAllocatedBytesPerMessageEstimate)} | "
+                + $"{Median(s, theirs, r => r.PublisherAllocatedBytesPerMessage)} / {Median(s, theirs, r => r.SubscriberAllocatedBytesPerMessageEstimate)} | "
+                + $"{s.Problems(ours)} / {s.Problems(theirs)} |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine("msg/s: median over the repetitions (min–max). ratio = ours / MQTTnet msg/s of the same repetition (the two run "
+            + "back to back, alternating which goes first), median (min–max); > 1: ours faster. Other columns are medians. "
+            + "B/msg = GC.GetTotalAllocatedBytes(precise) delta over the measured run / N, whole process: publisher + subscriber + "
+            + "the harness's counting callback (both clients share the process). pub/sub: pub = the same publishes re-run with nobody "
+            + "subscribed (publisher alone); sub = combined - pub, an estimate. Elapsed = first publish to last receipt. "
+            + "lost = sum over the repetitions; a failed run (exception) is left out of the medians.");
+        text.AppendLine();
+    }
+
+    private static void AppendGoals(StringBuilder text, List<GoalRow> goals)
+    {
+        text.AppendLine("### Goals");
+        text.AppendLine();
+        text.AppendLine("| suite | goal | target | measured | met |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (GoalRow goal in goals)
+        {
+            string met = goal.Met switch { true => "met", false => "**not met**", null => "not measured" };
+            text.AppendLine($"| {goal.Suite} | {goal.Goal} | {goal.Target} | {goal.Measured} | {met} |");
+        }
+
+        text.AppendLine();
+        foreach (IGrouping<string, GoalRow> suite in goals.GroupBy(g => g.Suite))
+        {
+            text.AppendLine($"- {suite.Key}: {suite.Count(g => g.Met == true)} of {suite.Count()} met.");
+        }
+
+        string[] missing = BenchReport.OtherSuites.Where(name => goals.All(g => g.Suite != name)).ToArray();
+        if (missing.Length > 0)
+        {
+            text.AppendLine($"- Not measured in this run: {string.Join(", ", missing)} (their suites add rows to the goals list).");
+        }
+    }
+
+    private static string WithRange(Spread spread, string format) => spread.HasValue
+        ? spread.Count == 1
+            ? spread.Median.ToString(format, CultureInfo.InvariantCulture)
+            : Invariant($"{spread.Median.ToString(format, CultureInfo.InvariantCulture)} ({spread.Min.ToString(format, CultureInfo.InvariantCulture)}–{spread.Max.ToString(format, CultureInfo.InvariantCulture)})")
+        : "n/a";
+
+    private static string Median(ScenarioSummary s, string library, Func<RunRecord, double> figure, string format = "F0")
+    {
+        Spread spread = s.Median(library, figure);
+        return spread.HasValue ? spread.Median.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
