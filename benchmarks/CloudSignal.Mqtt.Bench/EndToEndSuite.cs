@@ -32,6 +32,7 @@ internal sealed class EndToEndSuite(int port, bool full)
             Repetitions = _repetitions,
             StartedUtc = DateTime.UtcNow,
             Machine = MachineInfo.Collect(),
+            LoadAverageAtStart = MachineInfo.LoadAverage(),
         };
         long start = Stopwatch.GetTimestamp();
         List<Scenario> scenarios = Scenarios();
@@ -59,6 +60,7 @@ internal sealed class EndToEndSuite(int port, bool full)
 
         report.Scenarios.AddRange(scenarios.Select(s => ScenarioSummary.Create(s, runs[s])));
         report.DurationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        report.LoadAverageAtEnd = MachineInfo.LoadAverage();
         OursFailedDelivery = report.Scenarios.Any(s => s.OursFailedDelivery);
         return report;
     }

@@ -19,6 +19,11 @@ internal sealed class BenchReport
 
     public MachineInfo Machine { get; init; } = MachineInfo.Unknown;
 
+    /// <summary>1-minute load average before and after the suite: well above the core count means other work competed for the CPUs.</summary>
+    public double? LoadAverageAtStart { get; init; }
+
+    public double? LoadAverageAtEnd { get; set; }
+
     public List<ScenarioSummary> Scenarios { get; init; } = [];
 
     /// <summary>

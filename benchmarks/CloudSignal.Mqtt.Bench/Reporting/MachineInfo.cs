@@ -40,6 +40,26 @@ internal sealed record MachineInfo(
             ?.InformationalVersion.Split('+')[0],
         FirstLine("git", ["-C", AppContext.BaseDirectory, "rev-parse", "--short", "HEAD"], ["/usr/bin/git", "/usr/local/bin/git"]));
 
+    /// <summary>The 1-minute load average from /proc/loadavg, or null off Linux.</summary>
+    public static double? LoadAverage()
+    {
+        try
+        {
+            string first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.TryParse(first, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double load)
+                ? load
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static string? ProcFileValue(string path, string key, char separator)
     {
         try

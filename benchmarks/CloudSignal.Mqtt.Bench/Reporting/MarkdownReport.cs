@@ -16,6 +16,12 @@ internal static class MarkdownReport
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"{machine.Summary}; {report.StartedUtc:yyyy-MM-dd HH:mm} UTC, suite took {report.DurationSeconds:F0} s{commit}."));
         text.AppendLine();
+        if (LoadNote(report) is { } load)
+        {
+            text.AppendLine(load);
+            text.AppendLine();
+        }
+
         AppendTable(text, report.Scenarios);
         AppendGoals(text, report.Goals);
         return text.ToString();
@@ -71,6 +77,22 @@ internal static class MarkdownReport
         {
             text.AppendLine($"- Not measured in this run: {string.Join(", ", missing)} (their suites add rows to the goals list).");
         }
+    }
+
+    /// <summary>"Load average 14.9 → 12.5 on 2 cores (...)", flagged when other work competed for the CPUs; null when not recorded.</summary>
+    public static string? LoadNote(BenchReport report)
+    {
+        if (report.LoadAverageAtStart is not { } start || report.LoadAverageAtEnd is not { } end)
+        {
+            return null;
+        }
+
+        int cores = Math.Max(1, report.Machine.Cores);
+        // The suite itself keeps about 2 threads busy (clients + mosquitto): the end figure includes them.
+        string verdict = start > 0.5 * cores || end > 1.5 * cores
+            ? "other work competed for the CPUs: treat the figures as noisy"
+            : "machine otherwise quiet";
+        return string.Create(CultureInfo.InvariantCulture, $"Load average {start:F1} → {end:F1} on {cores} cores ({verdict}).");
     }
 
     private static string WithRange(Spread spread, string format) => spread.HasValue

@@ -31,6 +31,11 @@ internal static class SvgChart
         Text(svg, Margin, 28, $"End-to-end msgs/s: CloudSignal.Mqtt vs MQTTnet through mosquitto ({report.Mode} mode, median of {report.Repetitions})", 17, "bold");
         Text(svg, Margin, 48, $"{report.Machine.Summary} · {report.StartedUtc.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC{(report.Machine.Commit is null ? string.Empty : $" · commit {report.Machine.Commit}")}", 12);
         Legend(svg, Margin, 72);
+        if (MarkdownReport.LoadNote(report) is { } load)
+        {
+            Text(svg, Margin + 280, 72, load, 12, fill: NoGoalColour);
+        }
+
 
         IGrouping<int, ScenarioSummary>[] panels = report.Scenarios.GroupBy(s => s.PayloadSize).OrderBy(g => g.Key).ToArray();
         double panelWidth = (Width - (2 * Margin)) / Math.Max(1, panels.Length);
