@@ -29,8 +29,10 @@ internal static class EndToEndGoals
             foreach (ScenarioSummary scenario in scenarios.Where(appliesTo))
             {
                 Spread ratio = scenario.Ratio;
+                // Met/not met goes by the median; a range across the target says another run may differ.
+                string straddles = ratio.Min < minimum && ratio.Max >= minimum ? "; range straddles the target" : string.Empty;
                 string measured = ratio.HasValue
-                    ? string.Create(CultureInfo.InvariantCulture, $"{ratio.Median:F2}× ({ratio.Min:F2}–{ratio.Max:F2}, {ratio.Count} runs)")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{ratio.Median:F2}× ({ratio.Min:F2}–{ratio.Max:F2}, {ratio.Count} runs{straddles})")
                     : "no successful pair";
                 yield return new GoalRow(
                     Suite,
