@@ -11,12 +11,12 @@ namespace CloudSignal.Mqtt.Bench;
 /// </summary>
 internal sealed class EndToEndSuite(int port, bool full)
 {
-    // Short: R = 3, about 2 min on 2 cores; full: R = 5 at 20× the short N. Awaited one by one, QoS 1/2
+    // Short: R = 3, about 2 min on 2 cores; full: R = 5 at 5–6× the short N (about 15 min). Awaited one by one, QoS 1/2
     // are round-trip bound (3–9k msg/s, steady), so they get fewer messages than the fast scenarios.
     private readonly int _repetitions = full ? 5 : 3;
-    private readonly int _smallCount = full ? 100_000 : 5_000;
-    private readonly int _roundTripCount = full ? 40_000 : 2_000;
-    private readonly int _largeCount = full ? 10_000 : 500;
+    private readonly int _smallCount = full ? 30_000 : 5_000;
+    private readonly int _roundTripCount = full ? 10_000 : 2_000;
+    private readonly int _largeCount = full ? 3_000 : 500;
 
     // A stalled run (seen: MQTTnet 1 KiB QoS 2 window 100) must not hold up the suite; short runs take ≤ 2 s.
     private readonly TimeSpan _scenarioTimeout = TimeSpan.FromSeconds(full ? 300 : 10);
