@@ -95,7 +95,7 @@ internal sealed class EndToEndSuite(int port, bool full)
         var runner = new ScenarioRunner(port, library, create, _scenarioTimeout);
         try
         {
-            Measurement measurement = await runner.RunAsync(scenario).WaitAsync(3 * _scenarioTimeout);
+            Measurement measurement = await runner.RunAsync(scenario, splitPublisher: repetition == 0).WaitAsync(3 * _scenarioTimeout);
             return RunRecord.From(measurement, repetition);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

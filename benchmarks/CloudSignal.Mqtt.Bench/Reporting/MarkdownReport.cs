@@ -39,8 +39,8 @@ internal static class MarkdownReport
                 $"| {s.Name} | {s.Count} | {WithRange(s.OursMessagesPerSecond, "F0")} | {WithRange(s.TheirsMessagesPerSecond, "F0")} | "
                 + $"{WithRange(s.Ratio, "F2")} | {Median(s, ours, r => r.MegabytesPerSecond, "F2")} | {Median(s, theirs, r => r.MegabytesPerSecond, "F2")} | "
                 + $"{Median(s, ours, r => r.AllocatedBytesPerMessageProcessWide)} | {Median(s, theirs, r => r.AllocatedBytesPerMessageProcessWide)} | "
-                + $"{Median(s, ours, r => r.PublisherAllocatedBytesPerMessage)} / {Median(s, ours, r => r.SubscriberAllocatedBytesPerMessageEstimate)} | "
-                + $"{Median(s, theirs, r => r.PublisherAllocatedBytesPerMessage)} / {Median(s, theirs, r => r.SubscriberAllocatedBytesPerMessageEstimate)} | "
+                + $"{Split(s, ours, r => r.PublisherAllocatedBytesPerMessage)} / {Split(s, ours, r => r.SubscriberAllocatedBytesPerMessageEstimate)} | "
+                + $"{Split(s, theirs, r => r.PublisherAllocatedBytesPerMessage)} / {Split(s, theirs, r => r.SubscriberAllocatedBytesPerMessageEstimate)} | "
                 + $"{s.Problems(ours)} / {s.Problems(theirs)} |"));
         }
 
@@ -49,7 +49,7 @@ internal static class MarkdownReport
             + "back to back, alternating which goes first), median (min–max); > 1: ours faster. Other columns are medians. "
             + "B/msg = GC.GetTotalAllocatedBytes(precise) delta over the measured run / N, whole process: publisher + subscriber + "
             + "the harness's counting callback (both clients share the process). pub/sub: pub = the same publishes re-run with nobody "
-            + "subscribed (publisher alone); sub = combined - pub, an estimate. Elapsed = first publish to last receipt. "
+            + "subscribed (publisher alone, first repetition only); sub = combined - pub, an estimate. Elapsed = first publish to last receipt. "
             + "lost = sum over the repetitions; a failed run (exception) is left out of the medians.");
         text.AppendLine();
     }
@@ -105,6 +105,13 @@ internal static class MarkdownReport
     {
         Spread spread = s.Median(library, figure);
         return spread.HasValue ? spread.Median.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+    }
+
+    /// <summary>A pub/sub split figure: only the runs that made the publisher-only rerun.</summary>
+    private static string Split(ScenarioSummary s, string library, Func<RunRecord, double> figure)
+    {
+        Spread spread = Spread.Of(s.Succeeded(library).Where(r => r.HasPublisherSplit).Select(figure));
+        return spread.HasValue ? spread.Median.ToString("F0", CultureInfo.InvariantCulture) : "n/a";
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -30,6 +30,9 @@ internal sealed record RunRecord(
 
     public bool Succeeded => Error is null;
 
+    /// <summary>The publisher-only rerun was made (first repetition only), so the pub/sub split figures mean something.</summary>
+    public bool HasPublisherSplit { get; init; } = true;
+
     public int Lost => Sent - Received;
 
     public static RunRecord From(Measurement m, int repetition) => new(
@@ -51,6 +54,7 @@ internal sealed record RunRecord(
         m.PublisherOnlyElapsed > TimeSpan.Zero ? m.PublisherOnlyMessagesPerSecond : 0)
     {
         Repetition = repetition,
+        HasPublisherSplit = m.PublisherOnlyElapsed > TimeSpan.Zero,
     };
 
     public static RunRecord Failed(string library, Scenario scenario, int repetition, string error) => new(
