@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CloudSignal.Mqtt.Demo;
+
+namespace CloudSignal.Mqtt.Bench;
+
+/// <summary>
+/// Many connections (issue 7): N concurrent clients from this one process to a private mosquitto —
+/// connect rate with a bounded number of connects in flight, memory per connection, and how long
+/// disconnecting them all takes. Raises RLIMIT_NOFILE first, then starts its own broker so the
+/// broker inherits the raised limit (the throughput suite's broker was started before).
+/// </summary>
+internal static class ConnectionsSuite
+{
+    private const int InFlight = 200;
+
+    public static async Task<IReadOnlyList<ConnectionsResult>> RunAsync(bool full, string outDirectory, bool includeMqttNet = true)
+    {
+        int target = full ? 10_000 : 10_000;
+        (ulong Soft, ulong Hard)? limit = FileLimit.RaiseToHard(out string? limitError);
+        string limitText = limit is { } l ? $"{l.Soft}/{l.Hard}" : "unknown";
+        Console.Error.WriteLine($"# many connections: {target:N0} clients, {InFlight} connects in flight; open files (soft/hard) {limitText}"
+            + (limitError is null ? string.Empty : $" — {limitError}"));
+
+        using LocalMosquitto broker = await LocalMosquitto.StartAsync();
+        int? brokerPid = ProcessProbe.FindChild("mosquitto");
+        string brokerLimit = brokerPid is int pid ? FileLimit.OfProcess(pid) : "unknown";
+        string portRange = File.Exists("/proc/sys/net/ipv4/ip_local_port_range")
+            ? File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Trim().Replace('\t', '-')
+            : "unknown";
+        Console.Error.WriteLine($"  broker pid {brokerPid?.ToString() ?? "?"} open files {brokerLimit}; ephemeral ports {portRange}");
+
+        var libraries = new List<(string Name, Func<IBenchClient> Create)> { ("CloudSignal", () => new CloudSignalBenchClient()) };
+        if (includeMqttNet)
+        {
+            libraries.Add(("MQTTnet", () => new MqttNetBenchClient()));
+        }
+
+        var results = new List<ConnectionsResult>();
+        foreach ((string name, Func<IBenchClient> create) in libraries)
+        {
+            ConnectionsResult result = await RunLibraryAsync(broker.Port, brokerPid, name, create, target);
+            results.Add(result);
+            Console.Error.WriteLine($"  {name,-11} {result.Connected}/{target} in {result.ConnectElapsed.TotalSeconds:F1} s "
+                + $"({result.ConnectsPerSecond:F0}/s); {result.WorkingSetPerConnection / 1024:F1} KiB WS/conn, "
+                + $"{result.GcHeapPerConnection / 1024:F1} KiB GC heap/conn; disconnect {result.DisconnectElapsed.TotalSeconds:F1} s"
+                + (result.FirstError is null ? string.Empty : $"; first error: {result.FirstError}"));
+        }
+
+        ConnectionsReport.Write(results, new ConnectionsEnvironment(limitText, limitError, brokerLimit, portRange), full, outDirectory);
+        return results;
+    }
+
+    private static async Task<ConnectionsResult> RunLibraryAsync(int port, int? brokerPid, string library, Func<IBenchClient> create, int target)
+    {
+        // Warm-up: JIT the connect and disconnect paths so the first connects do not pay for it.
+        await using (IBenchClient warm = create())
+        {
+            await warm.ConnectAsync(port, $"warm-{Guid.NewGuid():N}"[..16]);
+            await warm.DisconnectAsync();
+        }
+
+        string run = Guid.NewGuid().ToString("N")[..6];
+        var clients = new IBenchClient?[target];
+        var connectTicks = new long[target];
+        var errors = new ConcurrentQueue<string>();
+        int failed = 0;
+
+        (long workingSetBefore, long heapBefore, long committedBefore, int threadsBefore) = Snapshot();
+        long brokerBefore = brokerPid is int p ? ProcessProbe.ResidentBytes(p) : 0;
+
+        long start = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, target),
+            new ParallelOptions { MaxDegreeOfParallelism = InFlight },
+            async (i, _) =>
+            {
+                IBenchClient client = create();
+                long began = Stopwatch.GetTimestamp();
+                try
+                {
+                    await client.ConnectAsync(port, $"c-{run}-{i}");
+                    connectTicks[i] = Stopwatch.GetTimestamp() - began;
+                    clients[i] = client;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Interlocked.Increment(ref failed);
+                    errors.Enqueue($"{ex.GetType().Name}: {ex.Message}");
+                    await client.DisposeAsync();
+                }
+            });
+        TimeSpan connectElapsed = Stopwatch.GetElapsedTime(start);
+
+        (long workingSetAfter, long heapAfter, long committedAfter, int threadsAfter) = Snapshot();
+        long brokerAfter = brokerPid is int q ? ProcessProbe.ResidentBytes(q) : 0;
+
+        IBenchClient[] connected = clients.OfType<IBenchClient>().ToArray();
+        start = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(
+            connected,
+            new ParallelOptions { MaxDegreeOfParallelism = InFlight },
+            async (client, _) =>
+            {
+                try
+                {
+                    await client.DisconnectAsync();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    errors.Enqueue($"disconnect {ex.GetType().Name}: {ex.Message}");
+                }
+
+                await client.DisposeAsync();
+            });
+        TimeSpan disconnectElapsed = Stopwatch.GetElapsedTime(start);
+        Array.Clear(clients);
+        (long workingSetEnd, _, _, _) = Snapshot();
+
+        long[] sorted = connectTicks.Where(t => t > 0).Order().ToArray();
+        return new ConnectionsResult(
+            library,
+            target,
+            InFlight,
+            sorted.Length,
+            failed,
+            errors.TryPeek(out string? first) ? first : null,
+            connectElapsed,
+            Milliseconds(Percentile(sorted, 0.50)),
+            Milliseconds(Percentile(sorted, 0.99)),
+            Milliseconds(sorted.Length == 0 ? 0 : sorted[^1]),
+            workingSetAfter - workingSetBefore,
+            heapAfter - heapBefore,
+            committedAfter - committedBefore,
+            threadsBefore,
+            threadsAfter,
+            brokerAfter - brokerBefore,
+            disconnectElapsed,
+            workingSetEnd - workingSetBefore);
+    }
+
+    /// <summary>Working set, live GC heap, GC committed bytes and thread count, after a full blocking GC.</summary>
+    private static (long WorkingSet, long Heap, long Committed, int Threads) Snapshot()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        long heap = GC.GetTotalMemory(forceFullCollection: false);
+        long committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        using var process = Process.GetCurrentProcess();
+        return (process.WorkingSet64, heap, committed, process.Threads.Count);
+    }
+
+    private static long Percentile(long[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static double Milliseconds(long ticks) => ticks * 1_000.0 / Stopwatch.Frequency;
+}
