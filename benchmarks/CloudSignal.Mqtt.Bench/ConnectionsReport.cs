@@ -75,7 +75,8 @@ internal static class ConnectionsReport
             + $"Open files (soft/hard): {environment.OpenFiles}{(environment.OpenFilesError is null ? string.Empty : $" ({environment.OpenFilesError})")}; "
             + $"broker's: {environment.BrokerOpenFiles}; ephemeral ports {environment.EphemeralPorts}. "
             + $"WS = process working set, GC heap = live managed bytes; both deltas are all-connected minus before, each after a full GC, "
-            + $"divided by the connections made. Broker RSS = mosquitto's VmRSS delta."));
+            + $"divided by the connections made. Broker RSS = mosquitto's VmRSS delta (meaningful for the first library only: "
+            + $"mosquitto keeps freed memory). Load average (1/5/15 min) before → after: {environment.LoadAverage}."));
         foreach (ConnectionsResult r in results.Where(r => r.FirstError is not null))
         {
             text.AppendLine();

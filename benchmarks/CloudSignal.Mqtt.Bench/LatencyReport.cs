@@ -7,9 +7,9 @@ namespace CloudSignal.Mqtt.Bench;
 /// <summary>The latency suite's markdown table (stdout and .md) and JSON.</summary>
 internal static class LatencyReport
 {
-    public static void Write(IReadOnlyList<LatencyResult> results, bool full, string outDirectory)
+    public static void Write(IReadOnlyList<LatencyResult> results, string loadAverage, bool full, string outDirectory)
     {
-        string table = Table(results);
+        string table = Table(results, loadAverage);
         Console.WriteLine();
         Console.WriteLine(table);
 
@@ -17,35 +17,39 @@ internal static class LatencyReport
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         string jsonPath = Path.Combine(outDirectory, $"latency-{(full ? "full" : "short")}-{stamp}.json");
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(
-            results.Select(r => new
+            new
             {
-                r.Library,
-                Case = r.Case.Name,
-                r.Case.Rate,
-                r.Case.Qos,
-                r.Case.PayloadSize,
-                DurationSeconds = r.Case.Duration.TotalSeconds,
-                r.Sent,
-                r.Received,
-                r.Resyncs,
-                r.PublishFailures,
-                r.SendRate,
-                r.P50Us,
-                r.P99Us,
-                r.P999Us,
-                r.MaxUs,
-                r.P99FromScheduleUs,
-                r.P99ScheduleLagMs,
-                r.MaxScheduleLagMs,
-                r.DrainMs,
-                r.Sustained,
-            }),
+                LoadAverage = loadAverage,
+                Results = results.Select(r => new
+                {
+                    r.Library,
+                    Case = r.Case.Name,
+                    r.Case.Rate,
+                    r.Case.Qos,
+                    r.Case.PayloadSize,
+                    DurationSeconds = r.Case.Duration.TotalSeconds,
+                    r.Sent,
+                    r.Received,
+                    r.Resyncs,
+                    r.PublishFailures,
+                    r.SendRate,
+                    r.P50Us,
+                    r.P99Us,
+                    r.P999Us,
+                    r.MaxUs,
+                    r.P99FromScheduleUs,
+                    r.P99ScheduleLagMs,
+                    r.MaxScheduleLagMs,
+                    r.DrainMs,
+                    r.Sustained,
+                }),
+            },
             new JsonSerializerOptions { WriteIndented = true }));
         File.WriteAllText(Path.ChangeExtension(jsonPath, ".md"), table);
         Console.WriteLine($"Results: {jsonPath}");
     }
 
-    private static string Table(IReadOnlyList<LatencyResult> results)
+    private static string Table(IReadOnlyList<LatencyResult> results, string loadAverage)
     {
         var text = new StringBuilder();
         text.AppendLine("| case | library | p50 µs | p99 µs | p99.9 µs | max µs | received/sent | send rate/s | p99 lag ms | drain ms | sustained |");
@@ -63,7 +67,8 @@ internal static class LatencyReport
             + "(every 100th payload is 1 byte longer, a marker that detects loss/reordering and resynchronises). "
             + "Publisher paced on an absolute schedule in ~1 ms steps (sends all due messages, then sleeps 1 ms); QoS 1 "
             + "publishes are not awaited one by one. lag = send time - scheduled time. drain = last receipt - last send. "
-            + "sustained = all received, no failed publish, p99 lag < 5 ms, drain < 100 ms.");
+            + "sustained = all received, no failed publish, p99 lag < 5 ms, drain < 100 ms. "
+            + $"Load average (1/5/15 min) before → after: {loadAverage}.");
         return text.ToString();
     }
 }

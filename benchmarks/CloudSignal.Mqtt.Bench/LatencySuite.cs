@@ -35,6 +35,7 @@ internal static class LatencySuite
 
         Console.Error.WriteLine($"# latency under load: {cases.Count} cases × {libraries.Length} libraries, {duration.TotalSeconds:F0} s each");
         var results = new List<LatencyResult>();
+        string loadBefore = ProcessProbe.LoadAverage();
         foreach (LatencyCase latencyCase in cases)
         {
             foreach ((string name, Func<IBenchClient> create) in libraries)
@@ -47,7 +48,7 @@ internal static class LatencySuite
             }
         }
 
-        LatencyReport.Write(results, full, outDirectory);
+        LatencyReport.Write(results, $"{loadBefore} → {ProcessProbe.LoadAverage()}", full, outDirectory);
         return results;
     }
 

@@ -56,4 +56,17 @@ internal static class ProcessProbe
             return 0;
         }
     }
+
+    /// <summary>The 1/5/15-minute load averages: a run on a shared 2-core box is only as quiet as this says.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 }
