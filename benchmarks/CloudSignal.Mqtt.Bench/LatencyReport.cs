@@ -32,6 +32,7 @@ internal static class LatencyReport
                     r.Received,
                     r.Resyncs,
                     r.PublishFailures,
+                    r.FirstFailure,
                     r.SendRate,
                     r.P50Us,
                     r.P99Us,
@@ -69,6 +70,12 @@ internal static class LatencyReport
             + "publishes are not awaited one by one. lag = send time - scheduled time. drain = last receipt - last send. "
             + "sustained = all received, no failed publish, send rate ≥ 99 % of the target, drain < 100 ms. "
             + $"Load average (1/5/15 min) before → after: {loadAverage}.");
+        foreach (LatencyResult r in results.Where(r => r.FirstFailure is not null))
+        {
+            text.AppendLine();
+            text.AppendLine($"{r.Case.Name} {r.Library}: {r.PublishFailures} publishes failed; first: {r.FirstFailure}");
+        }
+
         return text.ToString();
     }
 }

@@ -21,6 +21,9 @@ internal sealed record LatencyResult(
     double MaxScheduleLagMs,
     double DrainMs)
 {
+    /// <summary>The first failed publish's exception (type and message), if any failed.</summary>
+    public string? FirstFailure { get; init; }
+
     /// <summary>
     /// Every message arrived, the publisher kept the rate on average (≥ 99 %) and nothing was left queued at
     /// the end. Schedule lag is reported but not judged: on a loaded 2-core box it mostly measures how late

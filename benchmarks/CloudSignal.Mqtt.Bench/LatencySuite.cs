@@ -71,23 +71,24 @@ internal static class LatencySuite
         // Warm-up at the case's rate (JIT, pools, socket buffers), drained before the measured run.
         var warmup = new LatencyRecorder((int)(latencyCase.Rate * WarmupDuration.TotalSeconds));
         Volatile.Write(ref recorder, warmup);
-        await SendAtRateAsync(publisher, topic, payload, marker, latencyCase, warmup);
+        _ = await SendAtRateAsync(publisher, topic, payload, marker, latencyCase, warmup);
         await DrainAsync(warmup);
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var measured = new LatencyRecorder(latencyCase.Count);
         Volatile.Write(ref recorder, measured);
-        int failures = await SendAtRateAsync(publisher, topic, payload, marker, latencyCase, measured);
+        (int failures, string? firstFailure) = await SendAtRateAsync(publisher, topic, payload, marker, latencyCase, measured);
         await DrainAsync(measured);
 
-        await publisher.DisconnectAsync();
-        await subscriber.DisconnectAsync();
-        return Summarise(library, latencyCase, measured, failures);
+        // A client that failed under the load may no longer be connected: its figures still count.
+        await QuietlyAsync(publisher.DisconnectAsync);
+        await QuietlyAsync(subscriber.DisconnectAsync);
+        return Summarise(library, latencyCase, measured, failures) with { FirstFailure = firstFailure };
     }
 
-    /// <summary>Paces the publishes on a dedicated thread; returns how many publish calls failed.</summary>
-    private static async Task<int> SendAtRateAsync(
+    /// <summary>Paces the publishes on a dedicated thread; returns how many publish calls failed, and the first error.</summary>
+    private static async Task<(int Failures, string? FirstFailure)> SendAtRateAsync(
         IBenchClient publisher, string topic, byte[] payload, byte[] marker, LatencyCase latencyCase, LatencyRecorder recorder)
     {
         var pending = new List<Task>();
@@ -99,6 +100,7 @@ internal static class LatencySuite
 
         // QoS 1 publishes complete on PUBACK; they were not awaited one by one, so the rate is not capped by the round trip.
         int failures = 0;
+        string? firstFailure = null;
         foreach (Task task in pending)
         {
             try
@@ -108,10 +110,23 @@ internal static class LatencySuite
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 failures++;
+                firstFailure ??= $"{ex.GetType().Name}: {ex.Message}";
             }
         }
 
-        return failures;
+        return (failures, firstFailure);
+    }
+
+    private static async Task QuietlyAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Console.Error.WriteLine($"  (disconnect after the run failed: {ex.GetType().Name})");
+        }
     }
 
     private static void Pace(
