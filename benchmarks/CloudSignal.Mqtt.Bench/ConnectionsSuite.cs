@@ -22,8 +22,8 @@ internal static class ConnectionsSuite
     public static async Task<IReadOnlyList<ConnectionsResult>> RunAsync(bool full, string outDirectory, bool includeMqttNet = true)
     {
         int target = Target;
-        (ulong Soft, ulong Hard)? limit = FileLimit.RaiseToHard(out string? limitError);
-        string limitText = limit is { } l ? $"{l.Soft}/{l.Hard}" : "unknown";
+        (ulong Soft, ulong Hard)? limit = FileLimit.RaiseToHard(out ulong softBefore, out string? limitError);
+        string limitText = limit is { } l ? $"{l.Soft}/{l.Hard} (soft was {softBefore})" : "unknown";
         Console.Error.WriteLine($"# many connections: {target:N0} clients, {InFlight} connects in flight; open files (soft/hard) {limitText}"
             + (limitError is null ? string.Empty : $" — {limitError}"));
 

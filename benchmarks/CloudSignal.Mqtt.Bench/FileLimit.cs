@@ -10,10 +10,15 @@ internal static class FileLimit
 {
     private const int RlimitNofile = 7; // Linux x86-64 and arm64
 
-    /// <summary>Raises the soft limit to the hard limit; returns (soft, hard) afterwards, or null off Linux.</summary>
-    public static (ulong Soft, ulong Hard)? RaiseToHard(out string? error)
+    /// <summary>
+    /// Raises the soft limit to the hard limit; returns (soft, hard) afterwards, or null off Linux.
+    /// <paramref name="softBefore"/> is the soft limit found: the .NET runtime already raises it to the
+    /// hard limit at startup on Linux, so this is a no-op there unless something lowered it since.
+    /// </summary>
+    public static (ulong Soft, ulong Hard)? RaiseToHard(out ulong softBefore, out string? error)
     {
         error = null;
+        softBefore = 0;
         if (!OperatingSystem.IsLinux())
         {
             error = "not Linux: limit left as is";
@@ -26,6 +31,7 @@ internal static class FileLimit
             return null;
         }
 
+        softBefore = limit.Current;
         if (limit.Current < limit.Maximum)
         {
             var raised = new Rlimit { Current = limit.Maximum, Maximum = limit.Maximum };
