@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using CloudSignal.Mqtt.Bench.Reporting;
 using CloudSignal.Mqtt.Demo;
 
 namespace CloudSignal.Mqtt.Bench;
@@ -59,6 +61,22 @@ internal static class ConnectionsSuite
         }, full, outDirectory);
         return results;
     }
+
+    /// <summary>Goal rows for the shared report: ours connects all N, within 1 GiB for 10,000.</summary>
+    public static IEnumerable<GoalRow> Goals(IReadOnlyList<ConnectionsResult> results) =>
+        results.Where(r => r.Library == "CloudSignal").SelectMany(r => new[]
+        {
+            new GoalRow("connections", $"{r.Target:N0} concurrent connections", "all connect",
+                string.Create(CultureInfo.InvariantCulture, $"{r.Connected:N0} in {r.ConnectElapsed.TotalSeconds:F1} s ({r.ConnectsPerSecond:F0}/s), disconnect {r.DisconnectElapsed.TotalSeconds:F1} s"),
+                r.Connected == r.Target),
+            new GoalRow("connections", "memory for 10,000 connections", "< 1 GiB",
+                string.Create(CultureInfo.InvariantCulture, $"{r.WorkingSetPerConnection * 10_000 / (1 << 20):F0} MiB working set ({r.WorkingSetPerConnection / 1024:F1} KiB/conn, GC heap {r.GcHeapPerConnection / 1024:F1} KiB/conn)"),
+                r.UnderOneGiBFor10k),
+        });
+
+    /// <summary>True when one of our connects failed.</summary>
+    public static bool OursFailed(IReadOnlyList<ConnectionsResult> results) =>
+        results.Any(r => r.Library == "CloudSignal" && r.Failed > 0);
 
     private static async Task<ConnectionsResult> RunLibraryAsync(int port, int? brokerPid, string library, Func<IBenchClient> create, int target)
     {

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using CloudSignal.Mqtt.Bench.Reporting;
 
 namespace CloudSignal.Mqtt.Bench;
 
@@ -51,6 +53,19 @@ internal static class LatencySuite
         LatencyReport.Write(results, $"{loadBefore} → {ProcessProbe.LoadAverage()}", full, outDirectory);
         return results;
     }
+
+    /// <summary>Goal rows for the shared report: whether ours sustained each rate, with its percentiles.</summary>
+    public static IEnumerable<GoalRow> Goals(IReadOnlyList<LatencyResult> results) =>
+        results.Where(r => r.Library == "CloudSignal").Select(r => new GoalRow(
+            "latency",
+            $"sustain {r.Case.Name}",
+            "all received, send rate ≥ 99 %, drain < 100 ms",
+            string.Create(CultureInfo.InvariantCulture, $"p50 {r.P50Us:F0} µs, p99 {r.P99Us:F0} µs, p99.9 {r.P999Us:F0} µs, max {r.MaxUs:F0} µs; {r.Received}/{r.Sent}"),
+            r.Sustained));
+
+    /// <summary>True when ours lost or failed a QoS 1 publish (MQTTnet's results are reported, not judged).</summary>
+    public static bool OursFailed(IReadOnlyList<LatencyResult> results) =>
+        results.Any(r => r.Library == "CloudSignal" && r.Case.Qos > 0 && (r.Received < r.Sent || r.PublishFailures > 0));
 
     private static async Task<LatencyResult> RunCaseAsync(int port, string library, Func<IBenchClient> create, LatencyCase latencyCase)
     {
@@ -143,10 +158,14 @@ internal static class LatencySuite
             {
                 recorder.Scheduled[next] = start + (long)(next * ticksPerMessage);
                 recorder.Sent[next] = Stopwatch.GetTimestamp();
-                Task task = publisher.PublishAsync(topic, LatencyRecorder.IsMarker(next) ? marker : payload, latencyCase.Qos);
-                if (!task.IsCompletedSuccessfully)
+                ValueTask publish = publisher.PublishAsync(topic, LatencyRecorder.IsMarker(next) ? marker : payload, latencyCase.Qos);
+                if (publish.IsCompletedSuccessfully)
                 {
-                    pending.Add(task);
+                    publish.GetAwaiter().GetResult(); // consumed once, so a pooled source goes back to its pool
+                }
+                else
+                {
+                    pending.Add(publish.AsTask());
                 }
             }
 
