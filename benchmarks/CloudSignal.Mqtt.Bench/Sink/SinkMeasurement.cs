@@ -11,7 +11,8 @@ internal sealed record SinkMeasurement(
     long Counted,
     TimeSpan Elapsed,
     long ProcessAllocatedBytes,
-    long SinkAllocatedBytes)
+    long SinkAllocatedBytes,
+    TimeSpan ProcessCpu)
 {
     public bool TimedOut { get; init; }
 
@@ -24,6 +25,13 @@ internal sealed record SinkMeasurement(
 
     /// <summary>Publisher side only (process minus sink threads), per message.</summary>
     public double AllocatedPerMessage => (double)(ProcessAllocatedBytes - SinkAllocatedBytes) / Math.Max(1, Sent);
+
+    /// <summary>
+    /// Whole-process CPU (user + kernel, all threads: publisher, sink, harness) per message, in µs.
+    /// Less sensitive to other load on the machine than msg/s; the raw run's figure is the sink's
+    /// (and a bare socket writer's) share.
+    /// </summary>
+    public double CpuMicrosecondsPerMessage => ProcessCpu.TotalMicroseconds / Math.Max(1, Sent);
 
     public double SinkAllocatedPerMessage => (double)SinkAllocatedBytes / Math.Max(1, Sent);
 }
