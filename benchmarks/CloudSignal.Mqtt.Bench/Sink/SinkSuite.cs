@@ -48,7 +48,7 @@ internal static class SinkSuite
         }
 
         var rows = new List<SinkRow>();
-        foreach ((int size, int count) in new[] { (64, 100_000), (1024, 50_000), (64 * 1024, 2_000) })
+        foreach ((int size, int count) in new[] { (64, 100_000), (1024, 50_000), (64 * 1024, 5_000) })
         {
             int n = count * settings.Scale;
             byte[] payload = new byte[size];
