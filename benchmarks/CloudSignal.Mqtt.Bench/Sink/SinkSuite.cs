@@ -1,8 +1,8 @@
-using CloudSignal.Mqtt.Bench.Reporting;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CloudSignal.Mqtt.Bench.Reporting;
 
 namespace CloudSignal.Mqtt.Bench.Sink;
 
