@@ -260,6 +260,9 @@ public class ValueTaskPublishTests(MosquittoFixture broker)
         // Disposed before the PUBACK was written: the pending publish fails rather than hanging.
         Assert.Equal(sendsBefore, connection.SendCalls);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => publish.AsTask().WaitAsync(FaultHarness.Step));
+
+        // And a publish after disposal is refused at once.
+        Assert.Throws<ObjectDisposedException>(() => publisher.PublishAsync(new MqttTopicName("vt/dispose"), Payload(1), MqttQos.AtLeastOnce));
     }
 
     private static string Text(int i) => $"message {i}";
