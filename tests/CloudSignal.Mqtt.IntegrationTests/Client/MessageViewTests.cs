@@ -420,6 +420,78 @@ public class MessageViewTests(MosquittoFixture broker)
         Assert.False(seen.HasProperties, "HasProperties is true for a PUBLISH whose only property is a Topic Alias");
     }
 
+    [Fact(Timeout = ClientHarness.TestTimeoutMs, Skip = "Open src bug: a new link's read loop runs DeliverViews while the torn-down link's read loop is still inside the view callback (nothing serialises them, unlike DeliverAsync's _delivery); calls overlap and share _topicScratch")] // the view callback runs "on the client's receive loop, in order": one call at a time
+    public async Task ViewCallbackBlockedAcrossKeepAliveReconnect_CallsNeverOverlap()
+    {
+        await using var scripted = new ScriptedBroker();
+        scripted.Script.IgnorePingReq(firstConnections: 1);
+        int inside = 0;
+        int mostInside = 0;
+        var payloads = new List<string>();
+        using var release = new ManualResetEventSlim();
+        using var online = new SemaphoreSlim(0);
+        await using var client = new CloudSignalClient(FaultHarness.Options(MqttProtocolVersion.V500, TimeSpan.FromMilliseconds(50), keepAlive: TimeSpan.FromSeconds(1)));
+        client.SetOnlineCallback(() => online.Release());
+        client.SetMessageViewCallback(view =>
+        {
+            int now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref mostInside, now);
+            string text = Encoding.UTF8.GetString(view.Payload.ToArray());
+            lock (payloads)
+            {
+                payloads.Add(text);
+            }
+
+            if (text == "first")
+            {
+                // An application that blocks its view callback: the first link's receive loop stalls here.
+                release.Wait(ClientHarness.Step);
+            }
+
+            Interlocked.Decrement(ref inside);
+        });
+        await client.ConnectAsync(new ConnectParameters { Host = scripted.Url }).WaitAsync(FaultHarness.Step);
+        Assert.True(await online.WaitAsync(FaultHarness.Step));
+
+        Assert.True(scripted.SendPublish(1, "view/blocked", Encoding.UTF8.GetBytes("first"), MqttQos.AtMostOnce));
+        await FaultHarness.WaitUntilAsync(() => Volatile.Read(ref inside) == 1, "the first view callback entered");
+
+        // The unanswered PINGREQ ends the first connection; the client reconnects on its own.
+        Assert.True(await online.WaitAsync(FaultHarness.Step), "no reconnect after the keep alive timeout");
+        await scripted.WaitForConnectionAsync(2, FaultHarness.Step);
+        Assert.True(scripted.SendPublish(2, "view/blocked", Encoding.UTF8.GetBytes("second"), MqttQos.AtMostOnce));
+
+        // While the first call is still blocked, a second one must not start (bounded window).
+        using (var window = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            while (!window.IsCancellationRequested && Volatile.Read(ref mostInside) < 2)
+            {
+                await Task.Delay(5, CancellationToken.None);
+            }
+        }
+
+        release.Set();
+        await FaultHarness.WaitUntilAsync(() => Count(payloads) == 2, "both views");
+        Assert.Equal(1, Volatile.Read(ref mostInside));
+        Assert.Equal(new[] { "first", "second" }, payloads);
+
+        static int Count(List<string> list)
+        {
+            lock (list)
+            {
+                return list.Count;
+            }
+        }
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            int current;
+            while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+            {
+            }
+        }
+    }
+
     private static PublishPacket Publish(string topic, ushort alias, string payload) => new()
     {
         TopicName = topic,
