@@ -42,6 +42,22 @@ public class PublishCompletionTests
     }
 
     [Fact]
+    public async Task CompleteInline_CompletedWhenItReturns_ThenRecycledLikeComplete()
+    {
+        var pool = new PublishCompletionPool();
+        PublishCompletion completion = pool.Rent();
+        ValueTask<PublishResult> task = completion.Task;
+        var result = new PublishResult(MqttReasonCode.Success);
+
+        completion.CompleteInline(result);
+
+        Assert.True(task.IsCompletedSuccessfully);
+        Assert.Same(result, await task);
+        Assert.Same(completion, pool.Rent());
+        Assert.NotSame(completion, pool.Rent());
+    }
+
+    [Fact]
     public async Task Failed_StillGoesBackToThePool()
     {
         var pool = new PublishCompletionPool();
