@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using CloudSignal.Mqtt.Client;
 using CloudSignal.Mqtt.Session;
@@ -176,18 +177,21 @@ public sealed partial class CloudSignalClient
                     closed = _session.State == SessionState.Disconnected;
                 }
 
-                // Acknowledgements first, then the borrowed views, which need the buffer until AdvanceTo.
-                link.Signal();
+                // Events first: they come before whatever writing the answers produces (a CONNACK's
+                // Connected before the Closed of a DISCONNECT we answer a malformed packet with), and
+                // a close (or a completion) must not wait behind an application slow to read Messages.
+                Dispatch(events);
+
+                // Then the acknowledgements (on this thread when the socket takes them at once: no
+                // hop to the write loop per round trip), then the borrowed views, which need the
+                // buffer until AdvanceTo.
+                WriteNowOrSignal(link);
                 if (link.Received.Count > 0)
                 {
                     DeliverViews(link.Received);
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);
-
-                // Events first: a close (or a completion) must not wait behind an application that
-                // is slow to read Messages.
-                Dispatch(events);
                 if (inbox is not null)
                 {
                     await DeliverAsync(inbox).ConfigureAwait(false);
@@ -223,6 +227,12 @@ public sealed partial class CloudSignalClient
             while (await signals.WaitToReadAsync().ConfigureAwait(false))
             {
                 signals.TryRead(out _);
+                if (!link.TryTakeWriter())
+                {
+                    // The read loop is writing; it signals again when it lets go with work left.
+                    continue;
+                }
+
                 int written;
                 lock (_gate)
                 {
@@ -245,14 +255,10 @@ public sealed partial class CloudSignalClient
                     {
                         return;
                     }
-
-                    if (written >= WriteBatchBytes)
-                    {
-                        // The batch hit its budget: more may be queued; go round again.
-                        link.Signal();
-                    }
                 }
 
+                // A full batch may have left more queued: go round again.
+                link.ReleaseWriter(moreQueued: written >= WriteBatchBytes);
                 EventBatch? ready = events;
                 events = null;
                 Dispatch(ready);
@@ -268,6 +274,99 @@ public sealed partial class CloudSignalClient
             OnTransportEnded(link);
         }
     }
+
+    /// <summary>
+    /// Writes what the session has queued on the calling thread (the read loop: the acknowledgements
+    /// of what it just read) when no one else is writing and the socket takes it without waiting;
+    /// otherwise leaves it to the write loop. The read loop never waits for a write: a flush that
+    /// does not complete at once is finished in the background, holding the writer role until then.
+    /// </summary>
+    private void WriteNowOrSignal(Link link)
+    {
+        if (!link.TryTakeWriter())
+        {
+            link.Signal();
+            return;
+        }
+
+        PipeWriter output = link.Transport.Output;
+        EventBatch? events;
+        int written;
+        lock (_gate)
+        {
+            if (_link != link)
+            {
+                link.ReleaseWriter(moreQueued: false);
+                return;
+            }
+
+            written = _session!.PollTransmit(output, WriteBatchBytes);
+            events = DrainEvents();
+        }
+
+        if (written > 0)
+        {
+            ValueTask<FlushResult> flush;
+            try
+            {
+                _options.SessionStore?.Flush();
+                flush = output.FlushAsync(link.Cancel.Token);
+            }
+            catch (Exception ex) when (IsTransportFailure(ex))
+            {
+                // Left to the loops: the read loop finds the transport broken on its next read.
+                link.ReleaseWriter(moreQueued: false);
+                Dispatch(events);
+                _ = TearDownAsync(link);
+                return;
+            }
+
+            if (!flush.IsCompletedSuccessfully)
+            {
+                // Not awaited (the read loop must not wait for the socket); it owns its own failures.
+#pragma warning disable CA2012 // pooled ValueTask, consumed by nobody on purpose
+                _ = FinishFlushAsync(link, flush, events, written >= WriteBatchBytes);
+#pragma warning restore CA2012
+                return;
+            }
+
+            if (flush.Result.IsCompleted)
+            {
+                link.ReleaseWriter(moreQueued: false);
+                Dispatch(events);
+                _ = TearDownAsync(link);
+                return;
+            }
+        }
+
+        link.ReleaseWriter(moreQueued: written >= WriteBatchBytes);
+        Dispatch(events);
+    }
+
+    /// <summary>The slow path of <see cref="WriteNowOrSignal"/>: the socket was full; wait for it off the read loop.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FinishFlushAsync(Link link, ValueTask<FlushResult> flush, EventBatch? events, bool moreQueued)
+    {
+        bool ended = false;
+        try
+        {
+            ended = (await flush.ConfigureAwait(false)).IsCompleted;
+        }
+        catch (Exception ex) when (IsTransportFailure(ex))
+        {
+            ended = true;
+        }
+
+        link.ReleaseWriter(moreQueued && !ended);
+        Dispatch(events);
+        if (ended)
+        {
+            await TearDownAsync(link).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsTransportFailure(Exception ex) =>
+        ex is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or InvalidOperationException;
 
     private void OnTimer()
     {
@@ -434,6 +533,43 @@ public sealed partial class CloudSignalClient
 
         public int Closed;
 
-        public void Signal() => WriteSignal.Writer.TryWrite(true);
+        // 1 while someone (the write loop, or the read loop writing acknowledgements) owns the
+        // PipeWriter; only the owner may call PollTransmit into it or flush it.
+        private int _writing;
+
+        // 1 when packets may be queued that no writer has taken yet.
+        private int _pending;
+
+        /// <summary>Asks the write loop to send what is queued.</summary>
+        public void Signal()
+        {
+            Volatile.Write(ref _pending, 1);
+            WriteSignal.Writer.TryWrite(true);
+        }
+
+        /// <summary>Takes the writer role if free; the taker then sends everything queued so far.</summary>
+        public bool TryTakeWriter()
+        {
+            if (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _pending, 0);
+            return true;
+        }
+
+        /// <summary>
+        /// Lets go of the writer role. Work queued meanwhile (someone found the role taken and
+        /// signalled) or left over goes to the write loop, so no packet waits for a later signal.
+        /// </summary>
+        public void ReleaseWriter(bool moreQueued)
+        {
+            Volatile.Write(ref _writing, 0);
+            if (moreQueued || Volatile.Read(ref _pending) != 0)
+            {
+                Signal();
+            }
+        }
     }
 }

@@ -13,7 +13,10 @@ public sealed partial class CloudSignalClient
     /// <summary>Under <c>_gate</c> during a read loop's <c>HandleReceived</c>: where borrowed messages go.</summary>
     private List<BorrowedMessage>? _receiving;
 
-    /// <summary>Only the read loop touches it (one at a time per link, see DeliverViews).</summary>
+    /// <summary>Serialises view callbacks across read loops (see DeliverViews).</summary>
+    private readonly object _viewGate = new();
+
+    /// <summary>Used under <c>_viewGate</c> only.</summary>
     private byte[]? _topicScratch;
 
     /// <summary>
@@ -59,6 +62,16 @@ public sealed partial class CloudSignalClient
     /// the borrowed topic and payload valid during the call.
     /// </summary>
     private void DeliverViews(List<BorrowedMessage> received)
+    {
+        // One call at a time, in order, also across a reconnect: a new connection's read loop waits
+        // here while the old one's callback still runs (and both use the topic scratch array).
+        lock (_viewGate)
+        {
+            DeliverViewsLocked(received);
+        }
+    }
+
+    private void DeliverViewsLocked(List<BorrowedMessage> received)
     {
         MqttMessageViewCallback? callback = _onMessageView;
         foreach (BorrowedMessage message in received)

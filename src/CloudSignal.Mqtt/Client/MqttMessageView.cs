@@ -44,7 +44,7 @@ public readonly ref struct MqttMessageView
     public bool Retain { get; }
 
     /// <summary>True when the message has MQTT 5.0 properties (read them with <see cref="GetProperties"/>).</summary>
-    public bool HasProperties => _properties != default;
+    public bool HasProperties => (_properties with { TopicAlias = null }) != default; // the alias is transport, not application data
 
     /// <summary>The topic name as a string (allocates unless the topic came through a topic alias).</summary>
     public string GetTopic() => _topicText ?? System.Text.Encoding.UTF8.GetString(TopicUtf8);

@@ -104,12 +104,21 @@ internal sealed class InboundTopicAliases
             return null;
         }
 
-        // A topic with an alias (re)defines the mapping. Reuse the array when the length fits.
-        byte[] bytes = _topics[alias] is { } existing && existing.Length == packet.TopicName.ByteCount
-            ? existing
-            : new byte[packet.TopicName.ByteCount];
+        // A topic with an alias (re)defines the mapping. A mapped array is never written again:
+        // topics resolved from it earlier in the same read may still be borrowed (message views
+        // are handed out after the whole read is decoded), so a new topic gets a new array.
+        if (_topics[alias] is { } existing && IsSame(packet.TopicName, existing))
+        {
+            return null;
+        }
+
+        byte[] bytes = new byte[packet.TopicName.ByteCount];
         packet.TopicName.CopyTo(bytes);
         _topics[alias] = bytes;
         return null;
     }
+
+    /// <summary>The same topic again (the usual case): keep the array, allocate nothing. Multi-segment: just replace it.</summary>
+    private static bool IsSame(in MqttString topic, byte[] known) =>
+        topic.IsSlice && topic.ByteCount == known.Length && topic.Utf8.IsSingleSegment && topic.Utf8.FirstSpan.SequenceEqual(known);
 }
