@@ -25,7 +25,7 @@ public class HotPathAllocationTests(MosquittoFixture broker, ITestOutputHelper o
     private const int Warmup = 2_000;
     private const int Count = 20_000;
     private const int PayloadSize = 64;
-    private const int Rounds = 5;
+    private const int Rounds = 8;
 
     [Theory(Timeout = 120_000)]
     [InlineData(MqttProtocolVersion.V500, MqttQos.AtMostOnce, 1)]
