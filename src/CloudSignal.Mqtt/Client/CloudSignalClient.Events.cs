@@ -64,7 +64,20 @@ public sealed partial class CloudSignalClient
             _ = TearDownAsync(link);
         }
 
-        _closedWaiter?.TrySetResult();
+        try
+        {
+            NotifyClosed(info);
+        }
+        finally
+        {
+            // Last: DisconnectAsync returns after the offline callback has run, not while it may
+            // still be running (seen as a missing "Connection closed" right after DisconnectAsync).
+            _closedWaiter?.TrySetResult();
+        }
+    }
+
+    private void NotifyClosed(CloseInfo info)
+    {
         if (_connectWaiter is { Task.IsCompleted: false } waiter)
         {
             waiter.TrySetException(info.Reason switch
