@@ -485,7 +485,7 @@ public sealed partial class CloudSignalClient
         lock (_gate)
         {
             // A handful are in use at once (read loop, write loop, callers, pool); more is a burst.
-            if (_eventBatches.Count < 16)
+            if (_eventBatches.Count < 64)
             {
                 _eventBatches.Push(batch);
             }

@@ -22,7 +22,12 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     public List<(PublishCompletion Completion, PublishResult Result)> Completions { get; } = [];
 
     /// <summary>Completes the publishes on a pool thread, then goes back to the pool.</summary>
-    public void CompleteOnThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    /// <remarks>
+    /// preferLocal: the client's loops run on pool threads, whose local queues are reused arrays;
+    /// the global queue allocates a new segment whenever a burst outgrows the current one (seen as
+    /// 5–7 B/msg at 500k–1M QoS 0 publishes/s to a local sink). Idle workers still steal from it.
+    /// </remarks>
+    public void CompleteOnThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
 
     void IThreadPoolWorkItem.Execute()
     {
