@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using CloudSignal.Mqtt.Bench.Reporting;
 
 namespace CloudSignal.Mqtt.Bench;
 
@@ -16,10 +16,7 @@ internal static class ConnectionsReport
         Console.WriteLine();
         Console.WriteLine(table);
 
-        Directory.CreateDirectory(outDirectory);
-        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        string jsonPath = Path.Combine(outDirectory, $"connections-{(full ? "full" : "short")}-{stamp}.json");
-        File.WriteAllText(jsonPath, JsonSerializer.Serialize(
+        ReportFiles.WriteSuite(outDirectory, "connections", full,
             new
             {
                 Environment = environment,
@@ -50,9 +47,7 @@ internal static class ConnectionsReport
                     r.UnderOneGiBFor10k,
                 }),
             },
-            new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.ChangeExtension(jsonPath, ".md"), table);
-        Console.WriteLine($"Results: {jsonPath}");
+            table);
     }
 
     private static string Table(IReadOnlyList<ConnectionsResult> results, ConnectionsEnvironment environment)

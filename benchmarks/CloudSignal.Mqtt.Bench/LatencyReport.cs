@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using CloudSignal.Mqtt.Bench.Reporting;
 
 namespace CloudSignal.Mqtt.Bench;
 
@@ -13,10 +13,7 @@ internal static class LatencyReport
         Console.WriteLine();
         Console.WriteLine(table);
 
-        Directory.CreateDirectory(outDirectory);
-        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        string jsonPath = Path.Combine(outDirectory, $"latency-{(full ? "full" : "short")}-{stamp}.json");
-        File.WriteAllText(jsonPath, JsonSerializer.Serialize(
+        ReportFiles.WriteSuite(outDirectory, "latency", full,
             new
             {
                 LoadAverage = loadAverage,
@@ -45,9 +42,7 @@ internal static class LatencyReport
                     r.Sustained,
                 }),
             },
-            new JsonSerializerOptions { WriteIndented = true }));
-        File.WriteAllText(Path.ChangeExtension(jsonPath, ".md"), table);
-        Console.WriteLine($"Results: {jsonPath}");
+            table);
     }
 
     private static string Table(IReadOnlyList<LatencyResult> results, string loadAverage)

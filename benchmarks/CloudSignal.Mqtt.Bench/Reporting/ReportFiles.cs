@@ -19,6 +19,21 @@ internal static class ReportFiles
         return jsonPath;
     }
 
+    /// <summary>
+    /// A side suite's files: &lt;dir&gt;/&lt;suite&gt;-&lt;mode&gt;-&lt;time&gt;.json (<paramref name="results"/>) and
+    /// .md (<paramref name="markdown"/>); prints and returns the JSON path.
+    /// </summary>
+    public static string WriteSuite(string directory, string suite, bool full, object results, string markdown, string? note = null)
+    {
+        Directory.CreateDirectory(directory);
+        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        string jsonPath = Path.Combine(directory, $"{suite}-{(full ? "full" : "short")}-{stamp}.json");
+        File.WriteAllText(jsonPath, JsonSerializer.Serialize(results, Json));
+        File.WriteAllText(Path.ChangeExtension(jsonPath, ".md"), markdown);
+        Console.WriteLine($"Results: {jsonPath}{(note is null ? string.Empty : $" ({note})")}");
+        return jsonPath;
+    }
+
     /// <summary>Regenerates the .md and .svg next to a saved JSON (an old single-run array of runs loads too).</summary>
     public static async Task<string> RegenerateAsync(string jsonPath)
     {

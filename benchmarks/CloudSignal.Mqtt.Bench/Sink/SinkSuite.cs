@@ -74,12 +74,8 @@ internal static class SinkSuite
         Console.WriteLine();
         Console.WriteLine(markdown);
 
-        Directory.CreateDirectory(outDirectory);
-        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        string jsonPath = Path.Combine(outDirectory, $"sink-{(full ? "full" : "short")}-{stamp}.json");
-        await File.WriteAllTextAsync(jsonPath, JsonSerializer.Serialize(JsonEntries(rows), new JsonSerializerOptions { WriteIndented = true }));
-        await File.WriteAllTextAsync(Path.ChangeExtension(jsonPath, ".md"), markdown);
-        Console.WriteLine($"Results: {jsonPath} (sink suite {Stopwatch.GetElapsedTime(suiteStart).TotalSeconds:F0} s)");
+        string jsonPath = ReportFiles.WriteSuite(outDirectory, "sink", full, JsonEntries(rows), markdown,
+            $"sink suite {Stopwatch.GetElapsedTime(suiteStart).TotalSeconds:F0} s");
         return new SinkSuiteResult(rows, markdown, jsonPath);
     }
 

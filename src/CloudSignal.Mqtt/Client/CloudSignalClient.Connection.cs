@@ -156,6 +156,7 @@ public sealed partial class CloudSignalClient
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 EventBatch? events;
                 MqttMessage[]? inbox = null;
+                bool answer;
                 bool closed;
                 lock (_gate)
                 {
@@ -174,6 +175,7 @@ public sealed partial class CloudSignalClient
                     }
 
                     events = DrainEvents();
+                    answer = _session.HasTransmit;
                     closed = _session.State == SessionState.Disconnected;
                 }
 
@@ -185,7 +187,11 @@ public sealed partial class CloudSignalClient
                 // Then the acknowledgements (on this thread when the socket takes them at once: no
                 // hop to the write loop per round trip), then the borrowed views, which need the
                 // buffer until AdvanceTo.
-                WriteNowOrSignal(link);
+                if (answer)
+                {
+                    WriteNowOrSignal(link);
+                }
+
                 if (link.Received.Count > 0)
                 {
                     DeliverViews(link.Received);
@@ -203,7 +209,7 @@ public sealed partial class CloudSignalClient
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
             // The transport failed; handled as a lost connection below.
         }
@@ -233,23 +239,15 @@ public sealed partial class CloudSignalClient
                     continue;
                 }
 
-                int written;
-                lock (_gate)
+                int written = TakeBatch(link, output, out events);
+                if (written < 0)
                 {
-                    if (_link != link)
-                    {
-                        return;
-                    }
-
-                    written = _session!.PollTransmit(output, WriteBatchBytes);
-                    events = DrainEvents();
+                    return;
                 }
 
                 if (written > 0)
                 {
-                    // Durable before it is on the wire: what these packets depend on (an accepted
-                    // publish, an inbound QoS 2 identifier before its PUBREC) is in the store first.
-                    _options.SessionStore?.Flush();
+                    FlushStoreBeforeSend();
                     FlushResult flushed = await output.FlushAsync(link.Cancel.Token).ConfigureAwait(false);
                     if (flushed.IsCompleted)
                     {
@@ -264,7 +262,7 @@ public sealed partial class CloudSignalClient
                 Dispatch(ready);
             }
         }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
             // The transport failed; handled as a lost connection below.
         }
@@ -290,18 +288,11 @@ public sealed partial class CloudSignalClient
         }
 
         PipeWriter output = link.Transport.Output;
-        EventBatch? events;
-        int written;
-        lock (_gate)
+        int written = TakeBatch(link, output, out EventBatch? events);
+        if (written < 0)
         {
-            if (_link != link)
-            {
-                link.ReleaseWriter(moreQueued: false);
-                return;
-            }
-
-            written = _session!.PollTransmit(output, WriteBatchBytes);
-            events = DrainEvents();
+            link.ReleaseWriter(moreQueued: false);
+            return;
         }
 
         if (written > 0)
@@ -309,7 +300,7 @@ public sealed partial class CloudSignalClient
             ValueTask<FlushResult> flush;
             try
             {
-                _options.SessionStore?.Flush();
+                FlushStoreBeforeSend();
                 flush = output.FlushAsync(link.Cancel.Token);
             }
             catch (Exception ex) when (IsTransportFailure(ex))
@@ -342,6 +333,35 @@ public sealed partial class CloudSignalClient
         link.ReleaseWriter(moreQueued: written >= WriteBatchBytes);
         Dispatch(events);
     }
+
+    /// <summary>
+    /// For the holder of the writer role: encodes the next batch into <paramref name="output"/> and
+    /// drains the events it produced. Returns the bytes written, or -1 when the link was replaced.
+    /// Before flushing a batch, the caller calls <see cref="FlushStoreBeforeSend"/>.
+    /// </summary>
+    private int TakeBatch(Link link, PipeWriter output, out EventBatch? events)
+    {
+        int written;
+        lock (_gate)
+        {
+            if (_link != link)
+            {
+                events = null;
+                return -1;
+            }
+
+            written = _session!.PollTransmit(output, WriteBatchBytes);
+            events = DrainEvents();
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Durable before it is on the wire: what a batch depends on (an accepted publish, an inbound
+    /// QoS 2 identifier before its PUBREC) is in the session store first.
+    /// </summary>
+    private void FlushStoreBeforeSend() => _options.SessionStore?.Flush();
 
     /// <summary>The slow path of <see cref="WriteNowOrSignal"/>: the socket was full; wait for it off the read loop.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -505,7 +525,7 @@ public sealed partial class CloudSignalClient
         {
             await link.Transport.DisposeAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or System.Net.WebSockets.WebSocketException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (IsTransportFailure(ex))
         {
             // Already broken.
         }

@@ -4,12 +4,12 @@ namespace CloudSignal.Mqtt.Client;
 
 /// <summary>
 /// The pooled awaitable behind one publish: no allocation per message once the pool is warm.
-/// It is its own thread-pool work item, so completing it from the client's I/O loops hands the
-/// continuation to the pool (the application's code never runs on our read or write loop)
-/// without allocating a callback either.
+/// Success comes through <see cref="EventBatch"/>, already on a pool thread; a failure (the client
+/// disposed) is its own thread-pool work item, so no application code runs on the disposing thread
+/// either.
 /// </summary>
 /// <remarks>
-/// Lifetime: rented by PublishAsync, completed exactly once (the caller of Complete/Fail removed
+/// Lifetime: rented by PublishAsync, completed exactly once (the caller of CompleteInline/Fail removed
 /// it from the client's table, so only one path owns it), returned to the pool by GetResult
 /// (the awaiter's single read). Awaiting a ValueTask twice is the caller's bug and throws,
 /// as for any IValueTaskSource.
@@ -18,22 +18,14 @@ internal sealed class PublishCompletion : IValueTaskSource<PublishResult>, IThre
 {
     private readonly PublishCompletionPool _pool;
 
-    // Continuations run inline in Execute, which is already on the pool.
+    // Continuations run inline: CompleteInline and Execute are already on the pool.
     private ManualResetValueTaskSourceCore<PublishResult> _core;
-    private PublishResult? _result;
     private Exception? _error;
 
     public PublishCompletion(PublishCompletionPool pool) => _pool = pool;
 
     /// <summary>The awaitable for the current use.</summary>
     public ValueTask<PublishResult> Task => new(this, _core.Version);
-
-    /// <summary>Completes with <paramref name="result"/> on a pool thread.</summary>
-    public void Complete(PublishResult result)
-    {
-        _result = result;
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-    }
 
     /// <summary>Fails with <paramref name="error"/> on a pool thread.</summary>
     public void Fail(Exception error)
@@ -45,17 +37,7 @@ internal sealed class PublishCompletion : IValueTaskSource<PublishResult>, IThre
     /// <summary>Completes with <paramref name="result"/> on this thread: for a caller already on the pool (<see cref="EventBatch"/>).</summary>
     public void CompleteInline(PublishResult result) => _core.SetResult(result);
 
-    void IThreadPoolWorkItem.Execute()
-    {
-        if (_error is { } error)
-        {
-            _core.SetException(error);
-        }
-        else
-        {
-            _core.SetResult(_result!);
-        }
-    }
+    void IThreadPoolWorkItem.Execute() => _core.SetException(_error!);
 
     public PublishResult GetResult(short token)
     {
@@ -73,7 +55,6 @@ internal sealed class PublishCompletion : IValueTaskSource<PublishResult>, IThre
         finally
         {
             _core.Reset();
-            _result = null;
             _error = null;
             _pool.Return(this);
         }

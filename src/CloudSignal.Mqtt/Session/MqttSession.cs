@@ -144,6 +144,9 @@ internal sealed partial class MqttSession
 
     public bool TryPollEvent(out SessionEvent sessionEvent) => _events.TryDequeue(out sessionEvent);
 
+    /// <summary>True when <see cref="PollTransmit"/> has packets to write (a driver may skip polling otherwise).</summary>
+    public bool HasTransmit => _transmit.Count > 0;
+
     /// <summary>True when <see cref="TryPollEvent"/> has something (a driver may skip draining otherwise).</summary>
     public bool HasEvents => _events.Count > 0;
 

@@ -15,7 +15,7 @@ public class PublishCompletionTests
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task Complete_AwaitReturnsThatResultInstance()
+    public async Task Completed_AwaitReturnsThatResultInstance()
     {
         var pool = new PublishCompletionPool();
         PublishCompletion completion = pool.Rent();
@@ -23,7 +23,7 @@ public class PublishCompletionTests
         var result = new PublishResult(MqttReasonCode.NoMatchingSubscribers, "nobody listens");
         Assert.False(task.IsCompleted);
 
-        completion.Complete(result);
+        completion.CompleteInline(result);
 
         Assert.Same(result, await task.AsTask().WaitAsync(Step));
     }
@@ -72,7 +72,7 @@ public class PublishCompletionTests
         // The failure does not stick to the next use.
         var result = new PublishResult(MqttReasonCode.Success);
         ValueTask<PublishResult> next = again.Task;
-        again.Complete(result);
+        again.CompleteInline(result);
         Assert.Same(result, await next.AsTask().WaitAsync(Step));
     }
 
@@ -83,7 +83,7 @@ public class PublishCompletionTests
         PublishCompletion completion = pool.Rent();
         ValueTask<PublishResult> first = completion.Task;
         var firstResult = new PublishResult(MqttReasonCode.Success);
-        completion.Complete(firstResult);
+        completion.CompleteInline(firstResult);
         Assert.Same(firstResult, await first.AsTask().WaitAsync(Step)); // the one read: back to the pool
 
         PublishCompletion reused = pool.Rent();
@@ -101,7 +101,7 @@ public class PublishCompletionTests
         // The current user is unaffected by the misuse ...
         Assert.False(second.IsCompleted);
         var secondResult = new PublishResult(MqttReasonCode.ImplementationSpecificError, "second");
-        reused.Complete(secondResult);
+        reused.CompleteInline(secondResult);
         Assert.Same(secondResult, await second.AsTask().WaitAsync(Step));
 
         // ... and the instance went back to the pool once (by the second user), not again by
@@ -116,7 +116,7 @@ public class PublishCompletionTests
         var pool = new PublishCompletionPool();
         PublishCompletion completion = pool.Rent();
         ValueTask<PublishResult> task = completion.Task;
-        completion.Complete(new PublishResult(MqttReasonCode.Success));
+        completion.CompleteInline(new PublishResult(MqttReasonCode.Success));
         await task.AsTask().WaitAsync(Step);
 
         // Nobody rented it again yet; the stale token is refused all the same.
@@ -140,7 +140,7 @@ public class PublishCompletionTests
         Assert.NotSame(completion, pool.Rent());
 
         var result = new PublishResult(MqttReasonCode.Success);
-        completion.Complete(result);
+        completion.CompleteInline(result);
         Assert.Same(result, await task.AsTask().WaitAsync(Step));
         Assert.Same(completion, pool.Rent());
     }
@@ -192,7 +192,10 @@ public class PublishCompletionTests
             }
             else
             {
-                completion.Complete(new PublishResult(MqttReasonCode.Success));
+                // Success is completed the way the client does it: through an event batch.
+                var batch = new EventBatch(_ => { });
+                batch.Completions.Add((completion, new PublishResult(MqttReasonCode.Success)));
+                batch.CompleteOnThreadPool();
             }
 
             completeReturned.Set();
@@ -240,7 +243,7 @@ public class PublishCompletionTests
             Assert.Same(first, completion);
             ValueTask<PublishResult> task = completion.Task;
             var result = new PublishResult(MqttReasonCode.Success, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            completion.Complete(result);
+            completion.CompleteInline(result);
             Assert.Same(result, await task.AsTask().WaitAsync(Step));
         }
     }
