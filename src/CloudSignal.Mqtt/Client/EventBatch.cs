@@ -11,9 +11,16 @@ namespace CloudSignal.Mqtt.Client;
 /// </summary>
 internal sealed class EventBatch : IThreadPoolWorkItem
 {
+    private readonly Action<EventBatch> _starting;
     private readonly Action<EventBatch> _return;
 
-    public EventBatch(Action<EventBatch> returnToPool) => _return = returnToPool;
+    /// <param name="starting">Called when the queued batch starts running: from then on nothing may be added to it.</param>
+    /// <param name="returnToPool">Takes the emptied batch back.</param>
+    public EventBatch(Action<EventBatch> starting, Action<EventBatch> returnToPool)
+    {
+        _starting = starting;
+        _return = returnToPool;
+    }
 
     /// <summary>Events other than publish completions, in order.</summary>
     public List<SessionEvent> Events { get; } = [];
@@ -31,6 +38,8 @@ internal sealed class EventBatch : IThreadPoolWorkItem
 
     void IThreadPoolWorkItem.Execute()
     {
+        _starting(this);
+
         // Each continuation runs inline here, one after the other (a window's awaiting loop finds
         // the later ones already complete).
         foreach ((PublishCompletion completion, PublishResult result) in Completions)

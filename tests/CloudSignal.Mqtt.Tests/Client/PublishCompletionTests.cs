@@ -193,7 +193,7 @@ public class PublishCompletionTests
             else
             {
                 // Success is completed the way the client does it: through an event batch.
-                var batch = new EventBatch(_ => { });
+                var batch = new EventBatch(_ => { }, _ => { });
                 batch.Completions.Add((completion, new PublishResult(MqttReasonCode.Success)));
                 batch.CompleteOnThreadPool();
             }
