@@ -55,8 +55,9 @@ public sealed partial class CloudSignalClient
     /// there is one (true: this batch is spent). Under a window of publishes the loops produce
     /// batches faster than a busy pool runs them; joining keeps one queued at a time, so the pool of
     /// batches is not drained into new ones (a new batch and its lists are ~4 KB) and the pool sees
-    /// one work item where it would have seen many. Order holds: joined completions come after
-    /// the queued ones, and were drained after them.
+    /// one work item where it would have seen many. Joined completions run after the queued ones,
+    /// in the order they were dispatched (separate work items had no order among themselves: a
+    /// thread runs its own local queue last in, first out).
     /// </summary>
     private bool TryJoinQueuedCompletions(EventBatch batch)
     {
