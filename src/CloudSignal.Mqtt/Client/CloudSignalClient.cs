@@ -206,7 +206,6 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
         PublishCompletion completion = _completions.Rent();
         bool offline;
         bool drain;
-        Link? alone;
         lock (_gate)
         {
             MqttSession session;
@@ -241,13 +240,6 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
             // A publish moves no deadline; only a failure decided at once (e.g. too large for the
             // server) leaves an event. The common case just wakes the writer.
             drain = session.HasEvents;
-
-            // The only QoS 1/2 publish in flight (awaited one by one): the caller writes it itself
-            // when no one else is writing, saving the hop to the write loop on every round trip. With
-            // others in flight (a window, several publishers) the write loop batches them instead.
-            // Not QoS 0: written means completed, so a window would never fill and every publish
-            // would cost the caller a send.
-            alone = !offline && qos != MqttQos.AtMostOnce && _publishes.Count == 1 ? _link : null;
         }
 
         if (offline && qos != MqttQos.AtMostOnce)
@@ -260,15 +252,10 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
         {
             AfterSessionCall();
         }
-        else if (alone is not null)
-        {
-            WriteNowOrSignal(alone);
-        }
         else
         {
             _link?.Signal();
         }
-
         return cancellationToken.CanBeCanceled
             ? new ValueTask<PublishResult>(completion.Task.AsTask().WaitAsync(cancellationToken))
             : completion.Task;
