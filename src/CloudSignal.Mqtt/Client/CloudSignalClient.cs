@@ -256,9 +256,18 @@ public sealed partial class CloudSignalClient : IAsyncDisposable
         {
             _link?.Signal();
         }
-        return cancellationToken.CanBeCanceled
-            ? new ValueTask<PublishResult>(completion.Task.AsTask().WaitAsync(cancellationToken))
-            : completion.Task;
+
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return completion.Task;
+        }
+
+        // AsTask consumes (and so recycles) the completion whatever the caller does with the wait.
+        // An already-cancelled token ends the wait at once, even if the publish completed first.
+        Task<PublishResult> outcome = completion.Task.AsTask();
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<PublishResult>(cancellationToken)
+            : new ValueTask<PublishResult>(outcome.WaitAsync(cancellationToken));
     }
 
     /// <summary>
