@@ -27,9 +27,6 @@ public sealed partial class CloudSignalClient
     /// <summary>The completion batch queued to the pool and not yet started (see <see cref="TryJoinQueuedCompletions"/>).</summary>
     private EventBatch? _queuedCompletions;
 
-    /// <summary>Cached delegates for new batches (a method group would allocate one per batch).</summary>
-    private Action<EventBatch>? _batchStarting, _batchReturn;
-
     /// <summary>The deadline the timer is armed for (<see cref="long.MaxValue"/>: none), see <see cref="ArmTimer"/>.</summary>
     private long _armedDeadline = long.MaxValue;
     private readonly SemaphoreSlim _delivery = new(1, 1);
@@ -504,12 +501,9 @@ public sealed partial class CloudSignalClient
     }
 
     /// <summary>Under <c>_gate</c>: an empty batch from the pool (batches come back after dispatch).</summary>
-    private EventBatch RentEventBatch() =>
-        _eventBatches.TryPop(out EventBatch? batch)
-            ? batch
-            : new EventBatch(_batchStarting ??= OnCompletionBatchStarting, _batchReturn ??= ReturnEventBatch);
+    private EventBatch RentEventBatch() => _eventBatches.TryPop(out EventBatch? batch) ? batch : new EventBatch(this);
 
-    private void ReturnEventBatch(EventBatch batch)
+    void IEventBatchOwner.Return(EventBatch batch)
     {
         lock (_gate)
         {

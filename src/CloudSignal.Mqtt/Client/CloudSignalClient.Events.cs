@@ -75,7 +75,7 @@ public sealed partial class CloudSignalClient
     }
 
     /// <summary>The queued batch starts running: later completions go to a new one.</summary>
-    private void OnCompletionBatchStarting(EventBatch batch)
+    void IEventBatchOwner.Starting(EventBatch batch)
     {
         lock (_gate)
         {

@@ -14,7 +14,7 @@ namespace CloudSignal.Mqtt;
 /// One lock guards the session state machine; socket reads, writes and timers run on their own
 /// loops and never hold it while awaiting, and no callback runs under it.
 /// </remarks>
-public sealed partial class CloudSignalClient : IAsyncDisposable
+public sealed partial class CloudSignalClient : IAsyncDisposable, IEventBatchOwner
 {
     private readonly CloudSignalOptions _options;
     private readonly object _gate = new();

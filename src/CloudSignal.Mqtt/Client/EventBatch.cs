@@ -11,16 +11,9 @@ namespace CloudSignal.Mqtt.Client;
 /// </summary>
 internal sealed class EventBatch : IThreadPoolWorkItem
 {
-    private readonly Action<EventBatch> _starting;
-    private readonly Action<EventBatch> _return;
+    private readonly IEventBatchOwner _owner;
 
-    /// <param name="starting">Called when the queued batch starts running: from then on nothing may be added to it.</param>
-    /// <param name="returnToPool">Takes the emptied batch back.</param>
-    public EventBatch(Action<EventBatch> starting, Action<EventBatch> returnToPool)
-    {
-        _starting = starting;
-        _return = returnToPool;
-    }
+    public EventBatch(IEventBatchOwner owner) => _owner = owner;
 
     /// <summary>Events other than publish completions, in order.</summary>
     public List<SessionEvent> Events { get; } = [];
@@ -38,7 +31,7 @@ internal sealed class EventBatch : IThreadPoolWorkItem
 
     void IThreadPoolWorkItem.Execute()
     {
-        _starting(this);
+        _owner.Starting(this);
 
         // Each continuation runs inline here, one after the other (a window's awaiting loop finds
         // the later ones already complete).
@@ -55,6 +48,16 @@ internal sealed class EventBatch : IThreadPoolWorkItem
     {
         Events.Clear();
         Completions.Clear();
-        _return(this);
+        _owner.Return(this);
     }
+}
+
+/// <summary>The pool a batch belongs to (the client).</summary>
+internal interface IEventBatchOwner
+{
+    /// <summary>The queued batch starts running: from then on nothing may be added to it.</summary>
+    void Starting(EventBatch batch);
+
+    /// <summary>Takes the emptied batch back.</summary>
+    void Return(EventBatch batch);
 }

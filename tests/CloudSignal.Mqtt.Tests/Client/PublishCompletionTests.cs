@@ -193,7 +193,7 @@ public class PublishCompletionTests
             else
             {
                 // Success is completed the way the client does it: through an event batch.
-                var batch = new EventBatch(_ => { }, _ => { });
+                var batch = new EventBatch(new NoOwner());
                 batch.Completions.Add((completion, new PublishResult(MqttReasonCode.Success)));
                 batch.CompleteOnThreadPool();
             }
@@ -245,6 +245,18 @@ public class PublishCompletionTests
             var result = new PublishResult(MqttReasonCode.Success, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
             completion.CompleteInline(result);
             Assert.Same(result, await task.AsTask().WaitAsync(Step));
+        }
+    }
+
+    /// <summary>A batch owner that keeps nothing: these tests only need the batch to run.</summary>
+    private sealed class NoOwner : IEventBatchOwner
+    {
+        public void Starting(EventBatch batch)
+        {
+        }
+
+        public void Return(EventBatch batch)
+        {
         }
     }
 }
